@@ -1,0 +1,83 @@
+# srinit: a static container init that installs source-based routing.
+#   make            build/srinit, static and stripped
+#   make test       unit, kernel (network namespaces) and conformance tests, as root
+#   make demo       the two-network failure and its fix, in network namespaces
+#   make deps       install build and test dependencies (Debian, Ubuntu; as root)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CXX ?= g++
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+
+BUILD ?= build
+DEPS_STAMP := $(BUILD)/.deps-ok
+LIBMNL := $(BUILD)/libmnl/libmnl.a
+
+CPPFLAGS += -I. -DSPDLOG_HEADER_ONLY -DFMT_HEADER_ONLY -DSPDLOG_FMT_EXTERNAL \
+	-DSRINIT_VERSION='"$(VERSION)"' -MMD -MP
+CXXFLAGS ?= -Os
+CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -ffunction-sections -fdata-sections
+STATIC_LDFLAGS := -static -Wl,--gc-sections -s
+
+SHIM_SRC := $(filter-out shim/main.cpp,$(wildcard shim/*.cpp))
+NETLINK_SRC := $(wildcard netlink/*.cpp)
+LIB_OBJ := $(patsubst %.cpp,$(BUILD)/%.o,$(SHIM_SRC) $(NETLINK_SRC))
+MAIN_OBJ := $(BUILD)/shim/main.o
+UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/unit/*.cpp))
+HELPER_SRC := $(wildcard tests/conformance/*.cpp)
+HELPERS := $(patsubst tests/conformance/%.cpp,$(BUILD)/%,$(HELPER_SRC))
+
+all: $(BUILD)/srinit
+
+$(DEPS_STAMP): scripts/deps.sh scripts/fetch-libmnl.sh
+	scripts/deps.sh $(BUILD)
+	@mkdir -p $(BUILD) && touch $@
+
+$(LIBMNL): | $(DEPS_STAMP)
+
+$(BUILD)/%.o: %.cpp | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/srinit: $(MAIN_OBJ) $(LIB_OBJ) $(LIBMNL)
+	$(CXX) $(CXXFLAGS) $(STATIC_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJ) $(LIBMNL)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(LIB_OBJ) $(LIBMNL)
+	$(CXX) $(CXXFLAGS) -o $@ $(UNIT_OBJ) $(LIB_OBJ) $(LIBMNL)
+
+$(BUILD)/%: tests/conformance/%.cpp | $(DEPS_STAMP)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -static -o $@ $<
+
+deps:
+	scripts/deps.sh $(BUILD)
+	@mkdir -p $(BUILD) && touch $(DEPS_STAMP)
+
+test: $(BUILD)/srinit $(BUILD)/unit-tests $(HELPERS)
+	tests/run.sh
+
+test-unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+test-docker: $(BUILD)/srinit
+	tests/docker/run.sh
+
+demo: $(BUILD)/srinit
+	tests/kernel/demo.sh
+
+bench: $(BUILD)/srinit $(HELPERS)
+	bench/run.sh
+
+install: $(BUILD)/srinit
+	install -D -m 0755 $(BUILD)/srinit $(DESTDIR)$(PREFIX)/bin/srinit
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/shim $(BUILD)/netlink $(BUILD)/tests $(BUILD)/srinit \
+		$(BUILD)/unit-tests $(HELPERS)
+
+format:
+	clang-format -i shim/*.cpp shim/*.hpp netlink/*.cpp netlink/*.hpp tests/unit/*.cpp \
+		$(HELPER_SRC)
+
+.PHONY: all deps test test-unit test-docker demo bench install clean format
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
