@@ -82,7 +82,7 @@ bool contains(const Prefix& prefix, const IpAddress& address) {
 
 std::optional<IpAddress> first_host(const Prefix& prefix) {
     size_t bits = prefix.address.size() * 8;
-    if (prefix.length + 1 >= bits)
+    if (size_t(prefix.length) + 1 >= bits)
         return std::nullopt;
     IpAddress host = network_of(prefix.address, prefix.length);
     host.bytes[host.size() - 1] |= 1;
