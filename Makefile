@@ -26,6 +26,8 @@ MAIN_OBJ := $(BUILD)/shim/main.o
 UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/unit/*.cpp))
 HELPER_SRC := $(wildcard tests/conformance/*.cpp)
 HELPERS := $(patsubst tests/conformance/%.cpp,$(BUILD)/%,$(HELPER_SRC))
+BENCH_SRC := $(wildcard bench/*.cpp)
+BENCH_HELPERS := $(patsubst bench/%.cpp,$(BUILD)/%,$(BENCH_SRC))
 
 all: $(BUILD)/srinit
 
@@ -48,6 +50,9 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(LIB_OBJ) $(LIBMNL)
 $(BUILD)/%: tests/conformance/%.cpp | $(DEPS_STAMP)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -static -o $@ $<
 
+$(BUILD)/%: bench/%.cpp | $(DEPS_STAMP)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -static -o $@ $<
+
 deps:
 	scripts/deps.sh $(BUILD)
 	@mkdir -p $(BUILD) && touch $(DEPS_STAMP)
@@ -64,7 +69,7 @@ test-docker: $(BUILD)/srinit
 demo: $(BUILD)/srinit
 	tests/kernel/demo.sh
 
-bench: $(BUILD)/srinit $(HELPERS)
+bench: $(BUILD)/srinit $(HELPERS) $(BENCH_HELPERS)
 	bench/run.sh
 
 install: $(BUILD)/srinit
@@ -72,7 +77,7 @@ install: $(BUILD)/srinit
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/shim $(BUILD)/netlink $(BUILD)/tests $(BUILD)/srinit \
-		$(BUILD)/unit-tests $(HELPERS)
+		$(BUILD)/unit-tests $(HELPERS) $(BENCH_HELPERS)
 
 format:
 	clang-format -i shim/*.cpp shim/*.hpp netlink/*.cpp netlink/*.hpp tests/unit/*.cpp \
