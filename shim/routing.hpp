@@ -25,6 +25,11 @@ class Routing {
     // followed. Does nothing with --no-watch or when routing is not managed.
     void watch(EventLoop& loop);
 
+    // Dumps, plans, reconciles and applies once, logging each change at info. Used by start()
+    // and for every resynchronisation after network events. Returns false when the dump or
+    // the batch failed (already logged). Never throws.
+    bool resync();
+
   private:
     struct State;
     std::unique_ptr<State> m_state;
