@@ -1,0 +1,88 @@
+#!/bin/bash
+# Time from an init's start to its child's exec, with 1, 16 and 64 interfaces to route:
+# srinit against a shell entrypoint that installs the same rules and routes with ip(8),
+# one command each, then execs. Runs in network namespaces of its own; needs root.
+#
+#   bench/start_time.sh [TRIALS]      (BUILD and SRINIT choose the binaries)
+set -eu
+
+build=${BUILD:-build}
+srinit=$(realpath "${SRINIT:-$build/srinit}")
+stamp=$(realpath "$build/exec_stamp")
+trials=${1:-50}
+suffix=$$
+app=srinit-bench-app-$suffix
+peer=srinit-bench-peer-$suffix
+work=$(mktemp -d)
+
+cleanup() {
+    ip netns del "$app" 2>/dev/null || true
+    ip netns del "$peer" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# Gives the app namespace COUNT interfaces, each with an IPv4 and an IPv6 address whose
+# first host is the guessed gateway, and the peer ends up in the peer namespace.
+make_interfaces() {
+    local count=$1 i
+    ip netns add "$app"
+    ip netns add "$peer"
+    ip -n "$app" link set lo up
+    for ((i = 0; i < count; i++)); do
+        ip -n "$app" link add "eth$i" type veth peer name "peer$i" netns "$peer"
+        ip -n "$app" addr add "198.18.$i.2/24" dev "eth$i"
+        ip -n "$app" addr add "fd00:$i::2/64" dev "eth$i" nodad
+        ip -n "$app" link set "eth$i" up
+        ip -n "$peer" link set "peer$i" up
+    done
+    ip -n "$app" route add default via 198.18.0.1
+}
+
+# Runs inside the app namespace: TRIALS runs of one entrypoint, each from a clean state,
+# printing the microseconds from start to the child's exec, one per line.
+cat >"$work/trials.sh" <<'INNER'
+set -eu
+trials=$1 undo=$2
+shift 2
+for ((trial = 0; trial < trials; trial++)); do
+    ip -batch "$undo" 2>/dev/null || true
+    start=${EPOCHREALTIME/./}
+    exec_time=$("$@")
+    echo $((exec_time - start))
+done
+INNER
+
+# Prints the median and the 90th percentile of the numbers on stdin, in milliseconds.
+summarize() {
+    sort -n | awk '{ v[NR] = $1 } END {
+        printf "%.2f %.2f\n", v[int((NR + 1) / 2)] / 1000, v[int(NR * 0.9 + 0.5)] / 1000 }'
+}
+
+printf '%-11s %-22s %-22s %s\n' interfaces "srinit median/p90 ms" "ip(8) script median/p90 ms" ratio
+for count in 1 16 64; do
+    make_interfaces "$count"
+    ip netns exec "$app" "$srinit" --dry-run -- true >"$work/commands"
+    sed -e 's/^ip //' "$work/commands" >"$work/batch"
+    sed -e 's/^ip //' -e 's/ add / del /' "$work/commands" >"$work/undo"
+    {
+        echo '#!/bin/sh'
+        echo 'set -e'
+        cat "$work/commands"
+        echo 'exec "$@"'
+    } >"$work/entrypoint.sh"
+
+    ip netns exec "$app" bash "$work/trials.sh" "$trials" "$work/undo" \
+        "$srinit" -q --no-watch -- "$stamp" | summarize >"$work/srinit.txt"
+    ip netns exec "$app" bash "$work/trials.sh" "$trials" "$work/undo" \
+        /bin/sh "$work/entrypoint.sh" "$stamp" | summarize >"$work/script.txt"
+
+    read -r srinit_median srinit_p90 <"$work/srinit.txt"
+    read -r script_median script_p90 <"$work/script.txt"
+    printf '%-11s %-22s %-22s %s\n' "$count" "$srinit_median / $srinit_p90" \
+        "$script_median / $script_p90" \
+        "$(awk -v a="$script_median" -v b="$srinit_median" 'BEGIN { printf "%.0fx", a / b }')"
+    echo "  ($(wc -l <"$work/commands") ip commands)"
+    ip netns del "$app"
+    ip netns del "$peer"
+done
