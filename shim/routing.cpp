@@ -1,0 +1,291 @@
+#include "shim/routing.hpp"
+
+#include "netlink/batch.hpp"
+#include "netlink/dump.hpp"
+#include "netlink/plan.hpp"
+#include "netlink/reconcile.hpp"
+#include "netlink/socket.hpp"
+#include "shim/log.hpp"
+#include "shim/net_admin.hpp"
+#include "shim/netns.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace srinit {
+
+namespace {
+
+const char* family_name(uint8_t family) {
+    return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+const char* op_verb(Change::Op op) {
+    switch (op) {
+    case Change::Op::remove:
+        return "delete";
+    case Change::Op::replace:
+        return "replace";
+    case Change::Op::add:
+        break;
+    }
+    return "add";
+}
+
+// The next step for the user, by the errno that the kernel acknowledged a change with.
+const char* remedy_for(int error) {
+    switch (error) {
+    case EPERM:
+    case EACCES:
+        return "grant CAP_NET_ADMIN (compose: cap_add: [NET_ADMIN])";
+    case ENODEV:
+    case ENETUNREACH:
+    case EADDRNOTAVAIL:
+        return "the interface or address changed meanwhile; the next resync retries";
+    case EEXIST:
+        return "another program owns an equal object; remove it or move --table-base or "
+               "--rule-priority";
+    default:
+        return "check the interface and table named here, and rerun with -v for every change";
+    }
+}
+
+void log_failed_change(const ChangeResult& result) {
+    std::string extack = result.extack.empty() ? "" : " (" + result.extack + ")";
+    spdlog::error("failed to {} '{}': {}{}; {}", op_verb(result.change.op),
+                  to_ip_command(result.change), std::strerror(result.error), extack,
+                  remedy_for(result.error));
+}
+
+// One line per interface: its addresses of both families, its table and each gateway.
+std::vector<std::string> describe_interfaces(const Plan& plan) {
+    std::map<uint32_t, std::pair<std::string, std::string>> by_ifindex; // name, details
+    for (const InterfacePlan& interface : plan.interfaces) {
+        auto& [name, details] = by_ifindex[interface.ifindex];
+        if (name.empty()) {
+            name = interface.name + ": table " + std::to_string(interface.table);
+        }
+        std::string addresses;
+        for (const IpAddress& address : interface.addresses) {
+            addresses += (addresses.empty() ? "" : " ") + to_string(address);
+        }
+        std::string gateway = interface.gateway.is_set() ? to_string(interface.gateway) + " "
+                                                         : std::string();
+        details += std::string(", ") + family_name(interface.family) + " " + addresses +
+                   " gateway " + gateway + "(" + to_string(interface.gateway_source) + ")";
+    }
+    std::vector<std::string> lines;
+    for (const auto& [ifindex, line] : by_ifindex) {
+        lines.push_back(line.first + line.second);
+    }
+    return lines;
+}
+
+// Logs the lines that the previous resync did not log, so that a steady state stays quiet.
+void log_new(std::set<std::string>& previous, const std::vector<std::string>& lines,
+             spdlog::level::level_enum level) {
+    for (const std::string& line : lines) {
+        if (!previous.count(line)) {
+            spdlog::log(level, "{}", line);
+        }
+    }
+    previous = std::set<std::string>(lines.begin(), lines.end());
+}
+
+// Lines that the previous resync logged, so that the next one logs only what changed.
+struct LogMemory {
+    std::set<std::string> interface_lines;
+    std::set<std::string> errors;
+    std::set<std::string> warnings;
+};
+
+void log_plan(const Plan& plan, LogMemory& memory) {
+    log_new(memory.errors, plan.errors, spdlog::level::err);
+    log_new(memory.warnings, plan.warnings, spdlog::level::warn);
+    for (const Skip& skip : plan.skips) {
+        std::string family = skip.family == 0 ? "" : std::string(" ") + family_name(skip.family);
+        spdlog::debug("skipping {}{}: {}", skip.name, family, skip.reason);
+    }
+}
+
+// Dumps and plans; nullopt when the dump failed, which is logged.
+std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const PlanOptions& options,
+                                                      LogMemory& memory) {
+    Result<Snapshot> snapshot = dump_snapshot(socket);
+    if (!snapshot) {
+        spdlog::error("failed to read the routing state: {}; routing is left as it is",
+                      snapshot.error().message);
+        return std::nullopt;
+    }
+    Plan plan = make_plan(*snapshot, options);
+    log_plan(plan, memory);
+    return std::make_pair(std::move(*snapshot), std::move(plan));
+}
+
+// Sends `changes`; false when the socket failed or the kernel rejected one of them.
+bool send_changes(Socket& socket, const std::vector<Change>& changes) {
+    for (const Change& change : changes) {
+        spdlog::debug("{}", to_ip_command(change));
+    }
+    if (changes.empty()) {
+        return true;
+    }
+
+    Result<std::vector<ChangeResult>> results = apply_changes(socket, changes);
+    if (!results) {
+        spdlog::error("failed to send {} routing changes: {}; the next resync retries",
+                      changes.size(), results.error().message);
+        return false;
+    }
+    bool ok = true;
+    for (const ChangeResult& result : *results) {
+        if (result.error != 0) {
+            log_failed_change(result);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+// Tells whether routing may be managed here, logging why not: the host's network namespace
+// (unless --host-network), or no CAP_NET_ADMIN (--dry-run only reads, so it needs none).
+bool may_manage(const Options& options) {
+    if (!options.host_network) {
+        NamespaceVerdict verdict = detect_host_network();
+        if (verdict.host) {
+            auto level = options.require_routing ? spdlog::level::err : spdlog::level::info;
+            spdlog::log(level,
+                        "leaving routing alone: this looks like the host's network namespace "
+                        "({}); --host-network (SRINIT_HOST_NETWORK=1) manages it anyway",
+                        verdict.evidence);
+            return false;
+        }
+    }
+    if (options.dry_run) {
+        return true;
+    }
+
+    Result<bool> capable = has_net_admin();
+    if (!capable) {
+        spdlog::warn("{}; trying to set up routing anyway", capable.error().message);
+        return true;
+    }
+    if (!*capable) {
+        auto level = options.require_routing ? spdlog::level::err : spdlog::level::warn;
+        spdlog::log(level,
+                    "CAP_NET_ADMIN is missing, so routing is left alone{}; grant it with "
+                    "cap_add: [NET_ADMIN] (compose) or securityContext.capabilities.add "
+                    "(Kubernetes)",
+                    options.require_routing ? " and --require-routing stops srinit"
+                                            : " and the child runs as usual");
+        return false;
+    }
+    return true;
+}
+
+// --dry-run: prints the ip(8) command of each change to stdout and applies none.
+bool print_changes(Socket& socket, const PlanOptions& options, LogMemory& memory) {
+    auto planned = dump_and_plan(socket, options, memory);
+    if (!planned) {
+        return false;
+    }
+    const auto& [snapshot, plan] = *planned;
+    log_new(memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
+
+    std::vector<Change> changes = reconcile(plan, snapshot);
+    if (changes.empty()) {
+        spdlog::info("the routing already matches the plan; nothing to change");
+    }
+    for (const Change& change : changes) {
+        std::printf("%s\n", to_ip_command(change).c_str());
+    }
+    std::fflush(stdout);
+    return true;
+}
+
+} // namespace
+
+struct Routing::State {
+    Options options;
+    std::optional<Socket> socket; // the request socket, set once routing is managed
+    LogMemory memory;
+};
+
+Routing::Routing(const Options& options) : m_state(std::make_unique<State>()) {
+    m_state->options = options;
+}
+
+Routing::~Routing() = default;
+
+std::optional<int> Routing::start() {
+    const Options& options = m_state->options;
+    // --dry-run never starts the child: srinit ends with 0, or with 1 when reading failed.
+    auto outcome = [&](bool ok) -> std::optional<int> {
+        if (options.dry_run) {
+            return ok ? 0 : 1;
+        }
+        if (!ok && options.require_routing) {
+            return 1;
+        }
+        return std::nullopt;
+    };
+
+    try {
+        if (!options.routing) {
+            spdlog::debug("routing is off (--no-routing)");
+            return outcome(true);
+        }
+        if (!may_manage(options)) {
+            return outcome(!options.require_routing);
+        }
+
+        Result<Socket> socket = Socket::open();
+        if (!socket) {
+            spdlog::error("failed to open the rtnetlink socket: {}; routing is left as it is",
+                          socket.error().message);
+            return outcome(false);
+        }
+        m_state->socket = std::move(*socket);
+        if (options.dry_run) {
+            return outcome(print_changes(*m_state->socket, options.plan, m_state->memory));
+        }
+        return outcome(resync());
+    } catch (const std::exception& error) {
+        spdlog::error("failed to set up routing: {}; routing is left as it is", error.what());
+        return outcome(false);
+    }
+}
+
+bool Routing::resync() {
+    if (!m_state->socket) {
+        return false;
+    }
+    try {
+        auto planned = dump_and_plan(*m_state->socket, m_state->options.plan, m_state->memory);
+        if (!planned) {
+            return false;
+        }
+        const auto& [snapshot, plan] = *planned;
+        bool ok = send_changes(*m_state->socket, reconcile(plan, snapshot));
+        log_new(m_state->memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
+        return ok;
+    } catch (const std::exception& error) {
+        spdlog::error("failed to resync routing: {}; the next network event retries",
+                      error.what());
+        return false;
+    }
+}
+
+void Routing::watch(EventLoop& /*loop*/) {
+    // TODO: follow link, address, route and rule events and resync after each burst.
+}
+
+} // namespace srinit
