@@ -29,9 +29,10 @@ kt_srinit_runs=0
 
 # ---- cleanup ----
 
-kt_cleanup() {
+# Kills the background processes and deletes the namespaces made so far, so that a script
+# can build a second topology.
+topology_reset() {
     local pid ns
-    trap - EXIT INT TERM
     for pid in "${KT_PIDS[@]}"; do
         kill -KILL "$pid" 2>/dev/null
     done
@@ -41,6 +42,15 @@ kt_cleanup() {
     for ns in "${KT_NAMESPACES[@]}"; do
         ip netns delete "$ns" 2>/dev/null
     done
+    KT_PIDS=()
+    KT_NAMESPACES=()
+    KT_ROUTERS=()
+    KT_DUMP_NS=""
+}
+
+kt_cleanup() {
+    trap - EXIT INT TERM
+    topology_reset
     rm -rf "$KT_TMP"
 }
 
@@ -350,6 +360,38 @@ check_no_line() {
     fi
 }
 
+# PASS when STATUS equals EXPECTED: check_status NAME EXPECTED STATUS.
+check_status() {
+    if [[ "$3" == "$2" ]]; then
+        pass "$1"
+    else
+        fail "$1" "exit status $3, expected $2"
+    fi
+}
+
+# PASS when the two texts are equal, otherwise FAIL with a diff: check_same NAME OLD NEW.
+check_same() {
+    if [[ "$2" == "$3" ]]; then
+        pass "$1"
+    else
+        fail "$1" "changed: $(diff <(echo "$2") <(echo "$3") | grep '^[<>]' | head -n 8 | tr '\n' ' ')"
+    fi
+}
+
+# Prints an http URL for ADDRESS and PORT, with IPv6 addresses in brackets.
+url_of() {
+    if [[ "$1" == *:* ]]; then
+        echo "http://[$1]:$2/"
+    else
+        echo "http://$1:$2/"
+    fi
+}
+
+# Prints TEXT with the characters that grep -E treats as special escaped.
+re_quote() {
+    sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"
+}
+
 # Skips the whole script (exit 0) when the caller is not root.
 require_root() {
     if [[ $EUID -ne 0 ]]; then
@@ -367,61 +409,7 @@ require_srinit() {
     fi
 }
 
-# ---- the two-network topology of D1 ----
+# ---- topologies shared by several scenarios ----
 
-# The published-port topology: the app namespace is on `back` (198.18.1.2/24, the default
-# route via 198.18.1.1) and on `front` (198.18.2.2/24, no route of its own), both bridges
-# of the router namespace `host`. Host publishes port 8080 of its uplink address
-# 198.19.0.1 to front's address, port 80. The client namespace sits behind the uplink
-# (198.19.0.2, default via the host). IPv6 uses fd00:1::/64, fd00:2::/64 and fd00:19::/64
-# with the same host numbers.
-#   two_networks_build ORDER FAMILIES
-# ORDER: back-first (app eth0 is back, eth1 front) or front-first (the other way round).
-# FAMILIES: 4, 6 or 46. Sets host, app, client, APP_BACK_DEV, APP_FRONT_DEV.
-two_networks_build() {
-    local order=$1 families=$2 dev
-
-    router_add host
-    ns_add app
-    ns_add client
-    KT_DUMP_NS=$app
-
-    bridge_add "$host" br-back
-    bridge_add "$host" br-front
-    if [[ "$order" == back-first ]]; then
-        APP_BACK_DEV=eth0 APP_FRONT_DEV=eth1
-        veth_add "$host" vback "$app" eth0
-        veth_add "$host" vfront "$app" eth1
-    else
-        APP_FRONT_DEV=eth0 APP_BACK_DEV=eth1
-        veth_add "$host" vfront "$app" eth0
-        veth_add "$host" vback "$app" eth1
-    fi
-    bridge_attach "$host" br-back vback
-    bridge_attach "$host" br-front vfront
-    veth_add "$host" uplink "$client" eth0
-
-    if [[ "$families" == *4* ]]; then
-        addr_add "$host" br-back 198.18.1.1/24
-        addr_add "$host" br-front 198.18.2.1/24
-        addr_add "$host" uplink 198.19.0.1/24
-        addr_add "$app" "$APP_BACK_DEV" 198.18.1.2/24
-        addr_add "$app" "$APP_FRONT_DEV" 198.18.2.2/24
-        route_add "$app" default via 198.18.1.1 dev "$APP_BACK_DEV"
-        addr_add "$client" eth0 198.19.0.2/24
-        route_add "$client" default via 198.19.0.1
-        port_publish "$host" 198.19.0.1 8080 198.18.2.2:80
-    fi
-    if [[ "$families" == *6* ]]; then
-        addr_add "$host" br-back fd00:1::1/64
-        addr_add "$host" br-front fd00:2::1/64
-        addr_add "$host" uplink fd00:19::1/64
-        addr_add "$app" "$APP_BACK_DEV" fd00:1::2/64
-        addr_add "$app" "$APP_FRONT_DEV" fd00:2::2/64
-        route_add "$app" -6 default via fd00:1::1 dev "$APP_BACK_DEV"
-        addr_add "$client" eth0 fd00:19::2/64
-        route_add "$client" -6 default via fd00:19::1
-        port_publish "$host" fd00:19::1 8080 '[fd00:2::2]:80'
-    fi
-    rp_filter_apply
-}
+# shellcheck source=tests/kernel/lib_topology.sh
+source "$KT_ROOT/tests/kernel/lib_topology.sh"
