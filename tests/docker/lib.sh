@@ -79,8 +79,8 @@ finish() {
 # Prints the rules, routes and last log lines of a running CONTAINER.
 container_dump() {
     local pid
-    pid=$($DOCKER inspect -f '{{.State.Pid}}' "$1" 2>/dev/null)
-    if [[ -n "$pid" && "$pid" != 0 ]]; then
+    pid=$(container_pid "$1")
+    if [[ -n "$pid" ]]; then
         echo "ip rule:"
         nsenter -t "$pid" -n ip -4 rule show
         echo "ip -6 rule:"
@@ -91,7 +91,7 @@ container_dump() {
         nsenter -t "$pid" -n ip -6 route show table all | grep -v ' table local '
     fi
     echo "docker logs $1:"
-    $DOCKER logs --tail 20 "$1" 2>&1
+    "$DOCKER" logs --tail 20 "$1" 2>&1
 }
 
 # ---- cleanup ----
@@ -101,8 +101,8 @@ dk_cleanup() {
     trap - EXIT INT TERM
     if [[ -S "$DK_DIR/docker.sock" ]]; then
         local containers
-        mapfile -t containers < <($DOCKER ps -aq 2>/dev/null)
-        ((${#containers[@]} == 0)) || $DOCKER rm -f "${containers[@]}" >/dev/null 2>&1
+        mapfile -t containers < <("$DOCKER" ps -aq 2>/dev/null)
+        ((${#containers[@]} == 0)) || "$DOCKER" rm -f "${containers[@]}" >/dev/null 2>&1
     fi
     dockerd_stop
     for pid in "${DK_PIDS[@]}"; do
@@ -168,7 +168,7 @@ dockerd_start() {
     DK_DOCKERD_PID=$!
 
     for _ in $(seq 120); do
-        $DOCKER version >/dev/null 2>&1 && return 0
+        "$DOCKER" version >/dev/null 2>&1 && return 0
         kill -0 "$DK_DOCKERD_PID" 2>/dev/null || break
         sleep 0.25
     done
@@ -233,28 +233,33 @@ addr_add() {
 
 # ---- images ----
 
-# Builds image TAG FROM scratch holding srinit (unless SRINIT is empty), busybox with the
-# applet links sh and httpd, and www/index.html with the text PAGE.
+# The page that the images serve: the compose example's content.
+DK_WWW=$DK_ROOT/examples/compose/www
+DK_PAGE=$(cat "$DK_WWW/index.html")
+
+# Builds image TAG FROM scratch holding busybox with the applet links sh and httpd, the
+# compose example's www directory and, unless BINARY is empty, BINARY as /srinit with
+# ENTRYPOINT ["/srinit", "--"]. CMD serves /www on port 8080.
 image_build() {
-    local tag=$1 page=$2 context
+    local tag=$1 binary=$2 context
     context=$(mktemp -d "$DK_DIR/context.XXXXXX")
-    mkdir -p "$context/bin" "$context/www"
+    mkdir -p "$context/bin"
     cp "$BUSYBOX" "$context/bin/busybox"
     ln -s busybox "$context/bin/sh"
     ln -s busybox "$context/bin/httpd"
-    echo "$page" >"$context/www/index.html"
+    cp -r "$DK_WWW" "$context/www"
     {
         echo "FROM scratch"
         echo "COPY bin /bin"
         echo "COPY www /www"
-        if [[ -n "$SRINIT" ]]; then
-            cp "$SRINIT" "$context/srinit"
+        if [[ -n "$binary" ]]; then
+            cp "$binary" "$context/srinit"
             echo "COPY srinit /srinit"
             echo 'ENTRYPOINT ["/srinit", "--"]'
         fi
         echo 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]'
     } >"$context/Dockerfile"
-    $DOCKER build -q -t "$tag" "$context" >"$DK_DIR/build.log" 2>&1 || {
+    "$DOCKER" build -q -t "$tag" "$context" >"$DK_DIR/build.log" 2>&1 || {
         cat "$DK_DIR/build.log" >&2
         return 1
     }
@@ -268,11 +273,11 @@ fetch() {
     ip netns exec "$1" curl -sS --max-time "$DK_FETCH_TIMEOUT" "$2" 2>&1
 }
 
-# PASS when the fetch of URL from NS returns PAGE.
+# PASS when the fetch of URL from NS returns the page.
 check_fetch() {
-    local name=$1 ns=$2 url=$3 page=$4 output
+    local name=$1 ns=$2 url=$3 output
     output=$(fetch "$ns" "$url")
-    if [[ "$output" == "$page" ]]; then
+    if [[ "$output" == "$DK_PAGE" ]]; then
         pass "$name"
     else
         fail "$name" "fetch $url from ${ns%-"$DK_SUFFIX"} failed: ${output:-no output}"
@@ -293,27 +298,34 @@ check_fetch_times_out() {
     fi
 }
 
+# Prints the pid of running CONTAINER's first process, or nothing.
+container_pid() {
+    local pid
+    pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null)
+    [[ -z "$pid" || "$pid" == 0 ]] || echo "$pid"
+}
+
 # Waits until something listens on TCP PORT in running CONTAINER (at most 5 seconds).
 container_listen_wait() {
     local pid
     for _ in $(seq 50); do
-        pid=$($DOCKER inspect -f '{{.State.Pid}}' "$1" 2>/dev/null)
-        if [[ -n "$pid" && "$pid" != 0 ]] &&
-            nsenter -t "$pid" -n ss -Htln "sport = :$2" | grep -q .; then
-            return 0
-        fi
+        pid=$(container_pid "$1")
+        [[ -n "$pid" ]] && nsenter -t "$pid" -n ss -Htln "sport = :$2" | grep -q . && return 0
         sleep 0.1
     done
     return 1
 }
 
-# Waits at most 5 seconds until running CONTAINER has a rule matching PATTERN (grep -E).
+# Waits at most 5 seconds until running CONTAINER has (present) or lacks (absent) an IPv4
+# rule matching PATTERN (grep -E). Returns 1 on timeout.
 container_rule_wait() {
-    local pid
+    local container=$1 state=$2 pattern=$3 pid found
     for _ in $(seq 50); do
-        pid=$($DOCKER inspect -f '{{.State.Pid}}' "$1" 2>/dev/null)
-        [[ -n "$pid" && "$pid" != 0 ]] && nsenter -t "$pid" -n ip -4 rule show |
-            grep -Eq -- "$2" && return 0
+        pid=$(container_pid "$container")
+        [[ -n "$pid" ]] || return 1
+        found=absent
+        nsenter -t "$pid" -n ip -4 rule show | grep -Eq -- "$pattern" && found=present
+        [[ "$found" == "$state" ]] && return 0
         sleep 0.1
     done
     return 1
@@ -321,5 +333,5 @@ container_rule_wait() {
 
 # Prints the IPv4 address of CONTAINER on docker network NETWORK.
 container_address() {
-    $DOCKER inspect -f "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"
+    "$DOCKER" inspect -f "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"
 }
