@@ -109,6 +109,9 @@ const Header* family_header(const nlmsghdr* message, uint16_t new_type) {
     return static_cast<const Header*>(mnl_nlmsg_get_payload(message));
 }
 
+// The kernel's value for a rule without suppress_prefixlength.
+constexpr uint32_t kSuppressUnset = 0xffffffff;
+
 bool is_ip_family(uint8_t family) {
     return family == AF_INET || family == AF_INET6;
 }
@@ -315,7 +318,9 @@ std::optional<Rule> parse_rule(const nlmsghdr* message) {
     rule.priority = read_u32(attributes->get(FRA_PRIORITY), 0);
     if (const nlattr* protocol = attributes->get(FRA_PROTOCOL))
         rule.protocol = mnl_attr_get_u8(protocol);
-    if (const nlattr* suppress = attributes->get(FRA_SUPPRESS_PREFIXLEN))
+    // Kernels report FRA_SUPPRESS_PREFIXLEN on every rule, with -1 (as u32) meaning unset.
+    const nlattr* suppress = attributes->get(FRA_SUPPRESS_PREFIXLEN);
+    if (suppress != nullptr && mnl_attr_get_u32(suppress) != kSuppressUnset)
         rule.suppress_prefixlength = mnl_attr_get_u32(suppress);
     rule.iifname = read_string(attributes->get(FRA_IIFNAME));
     rule.oifname = read_string(attributes->get(FRA_OIFNAME));
