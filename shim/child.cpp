@@ -36,9 +36,9 @@ void write_report(int fd, const ChildReport& report) {
 // Runs in the child between fork and exec: async-signal-safe calls only, no allocation,
 // no logging, no exceptions.
 [[noreturn]] void run_child(ExecPlan& plan, const SignalState& signals, NetAdmin net_admin,
-                            int report_fd) {
+                            pid_t srinit_group, int report_fd) {
     ::setpgid(0, 0);
-    if (int error = take_terminal_foreground()) {
+    if (int error = take_terminal_foreground(srinit_group)) {
         write_report(report_fd, {ChildReport::terminal, error, {}});
     }
     if (net_admin == NetAdmin::drop) {
@@ -89,13 +89,14 @@ SpawnResult spawn_child(const std::vector<std::string>& command, const SignalSta
     Fd read_end(fds[0]);
     Fd write_end(fds[1]);
 
+    pid_t srinit_group = ::getpgrp();
     pid_t pid = ::fork();
     if (pid < 0) {
         spdlog::error("fork failed: {}; the child was not started", std::strerror(errno));
         return {-1, exit_code::failure};
     }
     if (pid == 0) {
-        run_child(plan, signals, net_admin, write_end.get());
+        run_child(plan, signals, net_admin, srinit_group, write_end.get());
     }
 
     // Also done by the child: whichever runs first, the group exists before srinit signals
