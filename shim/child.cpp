@@ -89,6 +89,8 @@ SpawnResult spawn_child(const std::vector<std::string>& command, const SignalSta
     Fd read_end(fds[0]);
     Fd write_end(fds[1]);
 
+    // Plain fork, no pidfd: the child's pid cannot be reused before srinit reaps it, so
+    // kill(pid) cannot reach another process while the child is running.
     pid_t srinit_group = ::getpgrp();
     pid_t pid = ::fork();
     if (pid < 0) {
