@@ -52,12 +52,13 @@ ip -n "$app" rule del pref 500 from 198.18.8.8 lookup 1500
 ip -n "$app" route del 198.18.8.0/24 dev "$APP_BACK_DEV" table 1500
 check_same "D12 run after stale objects matches the first" "$first" "$(routing_snapshot "$app")"
 
-# Two instances in one namespace: the second runs its child and leaves routing alone.
+# Two instances in one namespace: the second runs its child and leaves routing alone. It
+# gets another table base, so that routing it managed would show as changed tables.
 srinit_start "$app" -- /bin/busybox sleep 30
 first_pid=$SRINIT_PID
 rules_wait "$app" -4 '^1001:.*from 198\.18\.2\.2 ' || fail "D12 watching srinit starts" "no rule"
 sleep 0.5
-srinit_start "$app" -- /bin/sh -c 'exit 5'
+srinit_start "$app" --table-base 2000 -- /bin/sh -c 'exit 5'
 srinit_wait 5
 check_status "D12 second instance keeps its child's status" 5 $?
 check_same "D12 second instance changes nothing" "$first" "$(routing_snapshot "$app")"
