@@ -132,3 +132,48 @@ published_port_scenario() {
     status=$?
     check_status "$id srinit exits with the child's status" 143 "$status"
 }
+
+# ---- the macvlan LAN topology of D5 and D6 ----
+
+# The app's eth0 (198.18.1.2/24) is the cluster network of namespace `node`, with the
+# default route via 198.18.1.1. Its `net1` (198.18.4.10/24) is a macvlan on node's `lan0`,
+# a LAN whose router (namespace `router`) is the subnet's first host, 198.18.4.1. The
+# client (198.18.5.2) sits in another LAN subnet behind that router. Both node and router
+# filter reverse paths strictly, and node has no route to the LAN, so a reply that leaves
+# through eth0 is dropped. Sets node, router, app, client.
+lan_build() {
+    router_add node
+    router_add router
+    ns_add app
+    ns_add client
+    KT_DUMP_NS=$app
+
+    bridge_add "$node" br-cluster
+    veth_add "$node" vcluster "$app" eth0
+    bridge_attach "$node" br-cluster vcluster
+    addr_add "$node" br-cluster 198.18.1.1/24
+    addr_add "$app" eth0 198.18.1.2/24
+    route_add "$app" default via 198.18.1.1
+
+    veth_add "$node" lan0 "$router" eth0
+    macvlan_add "$node" lan0 net1 "$app"
+    addr_add "$app" net1 198.18.4.10/24
+    addr_add "$router" eth0 198.18.4.1/24
+
+    veth_add "$router" eth1 "$client" eth0
+    addr_add "$router" eth1 198.18.5.1/24
+    addr_add "$client" eth0 198.18.5.2/24
+    route_add "$client" default via 198.18.5.1
+    rp_filter_apply
+}
+
+# Starts the test page server under srinit in the app namespace and waits until srinit's
+# rule for net1's address and the server are there: lan_srinit_start ID [OPTION...]
+lan_srinit_start() {
+    local id=$1
+    shift
+    srinit_start "$app" "$@" -- /bin/busybox httpd -f -p 80 -h "$KT_WWW"
+    rules_wait "$app" -4 '^1001:.*from 198\.18\.4\.10 ' ||
+        fail "$id srinit adds its rules" "no rule for 198.18.4.10 within 3 seconds"
+    server_wait "$app" 80
+}
