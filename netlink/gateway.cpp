@@ -14,8 +14,7 @@ bool is_main_default(const Route& route, uint32_t ifindex, uint8_t family) {
 
 // Main-table defaults through `ifindex`, lowest metric first. Podman installs one default per
 // network at the same metric, so ties keep the dump's order.
-std::vector<Route> find_main_defaults(const Snapshot& snapshot, uint32_t ifindex,
-                                      uint8_t family) {
+std::vector<Route> find_main_defaults(const Snapshot& snapshot, uint32_t ifindex, uint8_t family) {
     std::vector<Route> defaults;
     for (const Route& route : snapshot.routes)
         if (is_main_default(route, ifindex, family))

@@ -13,9 +13,9 @@ namespace srinit {
 // The default route chosen for one interface and family, and where it came from.
 struct Gateway {
     GatewaySource source = GatewaySource::none;
-    IpAddress address;                // unset for device_only and none
-    std::optional<Route> main_route;  // the main-table default it came from, for main_route
-                                      // and device_only
+    IpAddress address;               // unset for device_only and none
+    std::optional<Route> main_route; // the main-table default it came from, for main_route
+                                     // and device_only
 };
 
 // Finds the gateway of `link` for `family`, trying in order: a --gateway option naming the

@@ -21,7 +21,9 @@ const char* op_name(Change::Op op) {
     return "replace";
 }
 
-const char* family_flag(uint8_t family) { return family == AF_INET6 ? "-6" : "-4"; }
+const char* family_flag(uint8_t family) {
+    return family == AF_INET6 ? "-6" : "-4";
+}
 
 std::string table_name(uint32_t table) {
     switch (table) {
@@ -168,7 +170,9 @@ std::string format_change(const Change& change, const Snapshot* snapshot) {
 
 } // namespace
 
-std::string to_ip_command(const Change& change) { return format_change(change, nullptr); }
+std::string to_ip_command(const Change& change) {
+    return format_change(change, nullptr);
+}
 
 std::string to_ip_command(const Change& change, const Snapshot& snapshot) {
     return format_change(change, &snapshot);

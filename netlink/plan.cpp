@@ -18,9 +18,13 @@ constexpr uint8_t kFamilies[] = {AF_INET, AF_INET6};
 // Returns the metric of the default route in an interface's table. The kernel stores an IPv6
 // route added with metric 0 as 1024 (IP6_RT_PRIO_USER), so planning 1024 keeps the planned
 // route equal to what a dump returns.
-uint32_t default_route_metric(uint8_t family) { return family == AF_INET6 ? 1024 : 0; }
+uint32_t default_route_metric(uint8_t family) {
+    return family == AF_INET6 ? 1024 : 0;
+}
 
-const char* family_name(uint8_t family) { return family == AF_INET6 ? "IPv6" : "IPv4"; }
+const char* family_name(uint8_t family) {
+    return family == AF_INET6 ? "IPv6" : "IPv4";
+}
 
 std::string join_addresses(const std::vector<Address>& addresses) {
     std::string text;
@@ -210,9 +214,9 @@ void warn_about_gateway(const Interface& interface, const Gateway& gateway, Plan
     bool from_option = gateway.source == GatewaySource::option_interface ||
                        gateway.source == GatewaySource::option_subnet;
     if (from_option && !is_on_link(gateway.address, interface.addresses))
-        plan.warnings.push_back(name + ": --gateway " + to_string(gateway.address) +
-                                " is outside the prefixes of " + join_addresses(interface.addresses) +
-                                ", so the kernel may reject its default route");
+        plan.warnings.push_back(
+            name + ": --gateway " + to_string(gateway.address) + " is outside the prefixes of " +
+            join_addresses(interface.addresses) + ", so the kernel may reject its default route");
 }
 
 void plan_rules(const Interface& interface, const PlanOptions& options, Plan& plan) {
@@ -242,8 +246,8 @@ Rule make_main_first_rule(uint8_t family, const PlanOptions& options) {
 }
 
 void plan_interface(Interface& interface, const PlanOptions& options, Plan& plan) {
-    for (const Address& address : find_addresses(interface.snapshot, interface.link.ifindex,
-                                                 interface.family))
+    for (const Address& address :
+         find_addresses(interface.snapshot, interface.link.ifindex, interface.family))
         if (is_managed(address, options))
             interface.addresses.push_back(address);
     if (interface.addresses.empty()) {
@@ -267,9 +271,13 @@ void plan_interface(Interface& interface, const PlanOptions& options, Plan& plan
         add_route(plan, make_default_route(gateway, interface));
     warn_about_gateway(interface, gateway, plan);
 
-    InterfacePlan summary{interface.link.ifindex, interface.link.name, interface.family,
-                          interface.table,        {},                  gateway.address,
-                          gateway.source};
+    InterfacePlan summary;
+    summary.ifindex = interface.link.ifindex;
+    summary.name = interface.link.name;
+    summary.family = interface.family;
+    summary.table = interface.table;
+    summary.gateway = gateway.address;
+    summary.gateway_source = gateway.source;
     for (const Address& address : interface.addresses)
         summary.addresses.push_back(address.local);
     plan.interfaces.push_back(summary);
@@ -317,8 +325,8 @@ Plan make_plan(const Snapshot& snapshot, const PlanOptions& options) {
         size_t first_rule = plan.rules.size();
         size_t first_interface = plan.interfaces.size();
         for (const Link* link : managed) {
-            Interface interface{snapshot, *link, family, options.table_base + link->ifindex, {}};
-            plan_interface(interface, options, plan);
+            Interface current{snapshot, *link, family, options.table_base + link->ifindex, {}};
+            plan_interface(current, options, plan);
         }
         // The main-first rule goes before the `from` rules, so that it exists first when
         // they are added in plan order.

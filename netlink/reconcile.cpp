@@ -35,8 +35,8 @@ bool same_route(const Route& planned, const Route& current) {
 }
 
 bool same_rule(const Rule& a, const Rule& b) {
-    return std::tie(a.family, a.priority, a.table, a.protocol, a.action,
-                    a.suppress_prefixlength, a.iifname, a.oifname, a.fwmark) ==
+    return std::tie(a.family, a.priority, a.table, a.protocol, a.action, a.suppress_prefixlength,
+                    a.iifname, a.oifname, a.fwmark) ==
                std::tie(b.family, b.priority, b.table, b.protocol, b.action,
                         b.suppress_prefixlength, b.iifname, b.oifname, b.fwmark) &&
            same_prefix(a.src, b.src);
@@ -83,9 +83,8 @@ RouteMatch match_routes(const Plan& plan, const Snapshot& current) {
     for (const Route& route : current.routes) {
         if (!is_owned(route))
             continue;
-        auto planned = std::find_if(plan.routes.begin(), plan.routes.end(), [&](const Route& p) {
-            return same_route_key(p, route);
-        });
+        auto planned = std::find_if(plan.routes.begin(), plan.routes.end(),
+                                    [&](const Route& p) { return same_route_key(p, route); });
         size_t index = size_t(planned - plan.routes.begin());
         if (planned == plan.routes.end() || match.owned_for_planned[index])
             match.stale.push_back(route);

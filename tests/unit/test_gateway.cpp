@@ -21,7 +21,7 @@ std::vector<Address> addresses_of(const Snapshot& snapshot, uint32_t ifindex, ui
 }
 
 Gateway discover(const Topology& topology, uint32_t ifindex, uint8_t family,
-             const PlanOptions& options = PlanOptions{}) {
+                 const PlanOptions& options = PlanOptions{}) {
     const Link* link = topology.snapshot.find_link(ifindex);
     REQUIRE(link != nullptr);
     return find_gateway(topology.snapshot, *link, family,
@@ -75,7 +75,7 @@ TEST_SUITE("gateway") {
         CHECK(gateway.address == ip("198.18.1.254"));
     }
 
-    TEST_CASE("options of other names, subnets and families ignored") {
+    TEST_CASE("unrelated options ignored") {
         PlanOptions options;
         options.gateways = {by_name("eth0", "198.18.1.250"),
                             by_subnet("198.18.2.0/24", "198.18.1.251"),
@@ -138,7 +138,7 @@ TEST_SUITE("gateway") {
         CHECK(routes_in(plan, 1000 + kEth1)[1] == expected);
     }
 
-    TEST_CASE("gateway default preferred over device-only default") {
+    TEST_CASE("gateway default beats device-only") {
         Topology topology = single();
         topology.main_device_default(AF_INET, kEth1).main_default("198.18.1.7", kEth1, 50);
         Gateway gateway = discover(topology, kEth1, AF_INET);

@@ -92,7 +92,7 @@ TEST_SUITE("plan") {
         CHECK(managed.rules[1] == from_rule("169.254.7.9", 1000 + kEth0));
     }
 
-    TEST_CASE("no main-first rule for a family without managed interface") {
+    TEST_CASE("no main-first rule without interface") {
         Plan plan = make_plan(two_networks().snapshot, PlanOptions{});
         size_t ipv4_main_first = 0;
         for (const Rule& rule : plan.rules) {
@@ -194,10 +194,9 @@ TEST_SUITE("plan") {
         topology.address(kEth1, "198.18.1.3/24");
         topology.snapshot.routes.pop_back(); // the kernel keeps one prefix route per subnet
         Plan plan = make_plan(topology.snapshot, PlanOptions{});
-        std::vector<Rule> expected = {main_first_rule(AF_INET),
-                                      from_rule("198.18.0.2", 1000 + kEth0),
-                                      from_rule("198.18.1.2", 1000 + kEth1),
-                                      from_rule("198.18.1.3", 1000 + kEth1)};
+        std::vector<Rule> expected = {
+            main_first_rule(AF_INET), from_rule("198.18.0.2", 1000 + kEth0),
+            from_rule("198.18.1.2", 1000 + kEth1), from_rule("198.18.1.3", 1000 + kEth1)};
         CHECK_OBJECTS(plan.rules, expected);
         CHECK(routes_in(plan, 1000 + kEth1).size() == 2);
     }

@@ -40,11 +40,21 @@ Snapshot installed(const Topology& topology, const Plan& plan) {
     return snapshot;
 }
 
-Change add(Rule rule) { return Change{Change::Op::add, rule}; }
-Change add(Route route) { return Change{Change::Op::add, route}; }
-Change remove(Rule rule) { return Change{Change::Op::remove, rule}; }
-Change remove(Route route) { return Change{Change::Op::remove, route}; }
-Change replace(Route route) { return Change{Change::Op::replace, route}; }
+Change add(Rule rule) {
+    return Change{Change::Op::add, rule};
+}
+Change add(Route route) {
+    return Change{Change::Op::add, route};
+}
+Change remove(Rule rule) {
+    return Change{Change::Op::remove, rule};
+}
+Change remove(Route route) {
+    return Change{Change::Op::remove, route};
+}
+Change replace(Route route) {
+    return Change{Change::Op::replace, route};
+}
 
 Rule foreign_rule() {
     Rule rule = from_rule("198.18.1.2", 100, 900);
@@ -165,7 +175,8 @@ TEST_SUITE("reconcile") {
             if (route == odd)
                 route.priority = 5;
         odd.priority = 5;
-        std::vector<Change> expected = {remove(odd), add(default_via("198.18.1.1", kEth1, kTable1))};
+        std::vector<Change> expected = {remove(odd),
+                                        add(default_via("198.18.1.1", kEth1, kTable1))};
         CHECK_OBJECTS(reconcile(plan, current), expected);
     }
 
@@ -178,11 +189,11 @@ TEST_SUITE("reconcile") {
         CHECK_OBJECTS(reconcile(plan, current), expected);
     }
 
-    TEST_CASE("rule differing in any field replaced by remove and add") {
+    TEST_CASE("changed rule removed and added") {
         Topology topology = dual_stack();
         Plan plan = make_plan(topology.snapshot, PlanOptions{});
-        Rule wanted = from_rule("198.18.1.2", kTable1);
-        Rule variants[] = {wanted, wanted, wanted, wanted, wanted};
+        Rule planned = from_rule("198.18.1.2", kTable1);
+        Rule variants[] = {planned, planned, planned, planned, planned};
         variants[0].table = 999;
         variants[1].iifname = "eth1";
         variants[2].fwmark = 7;
@@ -191,9 +202,9 @@ TEST_SUITE("reconcile") {
         for (const Rule& variant : variants) {
             Snapshot current = installed(topology, plan);
             for (Rule& rule : current.rules)
-                if (rule == wanted)
+                if (rule == planned)
                     rule = variant;
-            std::vector<Change> expected = {remove(variant), add(wanted)};
+            std::vector<Change> expected = {remove(variant), add(planned)};
             CHECK_OBJECTS(reconcile(plan, current), expected);
         }
     }

@@ -64,11 +64,10 @@ TEST_SUITE("scenarios") {
     TEST_CASE("D1 front gets its own table") {
         Plan plan = make_plan(front_and_back().snapshot, PlanOptions{});
         CHECK_OBJECTS(plan.rules, ipv4_rules("198.18.0.2", 1020, "198.18.1.2", 1022));
-        std::vector<Route> expected = {
-            connected("198.18.0.0/24", kFirst, "198.18.0.2", 1020),
-            default_via("198.18.0.1", kFirst, 1020),
-            connected("198.18.1.0/24", kSecond, "198.18.1.2", 1022),
-            default_via("198.18.1.1", kSecond, 1022)};
+        std::vector<Route> expected = {connected("198.18.0.0/24", kFirst, "198.18.0.2", 1020),
+                                       default_via("198.18.0.1", kFirst, 1020),
+                                       connected("198.18.1.0/24", kSecond, "198.18.1.2", 1022),
+                                       default_via("198.18.1.1", kSecond, 1022)};
         CHECK_OBJECTS(plan.routes, expected);
         CHECK(plan.errors.empty());
         CHECK(plan.warnings.empty());
@@ -94,11 +93,10 @@ TEST_SUITE("scenarios") {
 
         Plan plan = make_plan(topology.snapshot, PlanOptions{});
         CHECK_OBJECTS(plan.rules, ipv4_rules("198.18.1.2", 1020, "198.18.0.2", 1022));
-        std::vector<Route> expected = {
-            connected("198.18.1.0/24", kFirst, "198.18.1.2", 1020),
-            default_via("198.18.1.1", kFirst, 1020),
-            connected("198.18.0.0/24", kSecond, "198.18.0.2", 1022),
-            default_via("198.18.0.1", kSecond, 1022)};
+        std::vector<Route> expected = {connected("198.18.1.0/24", kFirst, "198.18.1.2", 1020),
+                                       default_via("198.18.1.1", kFirst, 1020),
+                                       connected("198.18.0.0/24", kSecond, "198.18.0.2", 1022),
+                                       default_via("198.18.0.1", kSecond, 1022)};
         CHECK_OBJECTS(plan.routes, expected);
     }
 

@@ -48,18 +48,26 @@ namespace topology {
 
 using namespace srinit;
 
-inline IpAddress ip(const char* text) { return parse_address(text).value(); }
+inline IpAddress ip(const char* text) {
+    return parse_address(text).value();
+}
 
-inline Prefix net(const char* text) { return parse_prefix(text).value(); }
+inline Prefix net(const char* text) {
+    return parse_prefix(text).value();
+}
 
 inline Prefix host_prefix(const char* text) {
     IpAddress address = ip(text);
     return Prefix{address, uint8_t(address.size() * 8)};
 }
 
-inline Prefix any(uint8_t family) { return Prefix{IpAddress{family, {}}, 0}; }
+inline Prefix any(uint8_t family) {
+    return Prefix{IpAddress{family, {}}, 0};
+}
 
-inline uint32_t default_metric(uint8_t family) { return family == AF_INET6 ? 1024 : 0; }
+inline uint32_t default_metric(uint8_t family) {
+    return family == AF_INET6 ? 1024 : 0;
+}
 
 // A snapshot built one call at a time, each call mirroring what the kernel reports.
 struct Topology {
@@ -205,10 +213,10 @@ inline std::string describe(const std::vector<Change>& changes) {
 }
 
 // Checks that `actual` equals `expected` exactly, showing both as ip(8) commands.
-#define CHECK_OBJECTS(actual, expected)                                                           \
-    do {                                                                                          \
-        CHECK(topology::describe(actual) == topology::describe(expected));                        \
-        CHECK((actual) == (expected));                                                            \
+#define CHECK_OBJECTS(actual, expected)                                                            \
+    do {                                                                                           \
+        CHECK(topology::describe(actual) == topology::describe(expected));                         \
+        CHECK((actual) == (expected));                                                             \
     } while (0)
 
 inline std::vector<Route> routes_in(const Plan& plan, uint32_t table) {
