@@ -1,5 +1,7 @@
 #include "netlink/events.hpp"
+#include "netlink/neighbour.hpp"
 #include "netlink/objects.hpp"
+#include "shim/watcher.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,6 +9,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
@@ -168,5 +171,44 @@ TEST_SUITE("events") {
     TEST_CASE("describe unknown type by number") {
         Notification neighbour(RTM_NEWNEIGH);
         CHECK(describe_event(neighbour.get()) == "message type 28");
+    }
+}
+
+TEST_SUITE("debounce") {
+    using std::chrono::milliseconds;
+    const DebounceClock::time_point start{};
+    const DebounceTimes times{milliseconds(20), milliseconds(200)};
+
+    TEST_CASE("single event settles after quiet period") {
+        CHECK(settle_time(start, start, times) == start + milliseconds(20));
+    }
+
+    TEST_CASE("later event pushes settle time back") {
+        CHECK(settle_time(start, start + milliseconds(15), times) == start + milliseconds(35));
+    }
+
+    TEST_CASE("steady stream settles at max delay") {
+        CHECK(settle_time(start, start + milliseconds(190), times) == start + milliseconds(200));
+        CHECK(settle_time(start, start + milliseconds(500), times) == start + milliseconds(200));
+    }
+}
+
+TEST_SUITE("neighbour") {
+    TEST_CASE("resolved states count as answered") {
+        CHECK(classify_neighbour(NUD_REACHABLE) == NeighbourState::answered);
+        CHECK(classify_neighbour(NUD_STALE) == NeighbourState::answered);
+        CHECK(classify_neighbour(NUD_DELAY) == NeighbourState::answered);
+        CHECK(classify_neighbour(NUD_PROBE) == NeighbourState::answered);
+        CHECK(classify_neighbour(NUD_PERMANENT) == NeighbourState::answered);
+        CHECK(classify_neighbour(NUD_NOARP) == NeighbourState::answered);
+    }
+
+    TEST_CASE("incomplete is pending") {
+        CHECK(classify_neighbour(NUD_INCOMPLETE) == NeighbourState::pending);
+    }
+
+    TEST_CASE("failed and none count as failed") {
+        CHECK(classify_neighbour(NUD_FAILED) == NeighbourState::failed);
+        CHECK(classify_neighbour(NUD_NONE) == NeighbourState::failed);
     }
 }

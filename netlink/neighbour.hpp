@@ -1,0 +1,62 @@
+// Checked guesses: a gateway guessed as the first host of a prefix is probed with neighbour
+// resolution (ARP for IPv4, neighbour solicitation for IPv6), and its neighbour entry is read
+// a few seconds later. A guess without a reply earns a warning naming the interface and the
+// --gateway option.
+#pragma once
+
+#include "netlink/plan.hpp"
+#include "netlink/result.hpp"
+#include "netlink/socket.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace srinit {
+
+// Time after a probe at which its neighbour entry is read. The kernel's defaults give up on
+// an unanswered address after 3 solicitations 1 s apart (mcast_solicit 3, retrans_time 1 s
+// for ARP and NDP), so 5 s leaves room for a slow first answer.
+constexpr std::chrono::seconds kNeighbourCheckDelay{5};
+
+enum class NeighbourState {
+    answered, // the entry has a link-layer address (REACHABLE, STALE, DELAY, PROBE, PERMANENT)
+    pending,  // resolution still runs (INCOMPLETE)
+    failed,   // resolution gave up (FAILED), or the entry is gone
+};
+
+// Maps an ndm_state (NUD_* bits) to a NeighbourState. NUD_NOARP counts as answered, because
+// such a link has no resolution to fail. Pure.
+NeighbourState classify_neighbour(uint16_t nud_state);
+
+// Sends RTM_NEWNEIGH with NTF_USE and NLM_F_CREATE for `gateway` on `ifindex`: the kernel
+// creates the entry when missing and starts resolution unless it is already valid, without
+// sending any packet but the solicitation. Waits for the acknowledgement.
+Result<int> probe_neighbour(Socket& socket, uint32_t ifindex, const IpAddress& gateway);
+
+// Reads the neighbour entry of `gateway` on `ifindex` with a dump of the family's neighbour
+// table; a missing entry reads as failed.
+Result<NeighbourState> read_neighbour(Socket& socket, uint32_t ifindex, const IpAddress& gateway);
+
+// The guessed gateways of successive plans, each probed once and checked once.
+class GuessCheck {
+  public:
+    // Probes every first-host gateway of `plan` not probed before for the same interface.
+    // A gateway whose probe fails (the interface went away meanwhile) is not checked.
+    // Returns true when a check() is due in kNeighbourCheckDelay.
+    bool probe_new(Socket& socket, const Plan& plan);
+
+    // Reads the entries of the gateways probed since the last check() and returns a warning
+    // for each that sent no reply. Entries still resolving are checked again next time,
+    // and then true is returned through `again`.
+    std::vector<std::string> check(Socket& socket, bool& again);
+
+  private:
+    std::set<std::pair<uint32_t, IpAddress>> m_probed; // (ifindex, gateway) ever probed
+    std::vector<InterfacePlan> m_unchecked;
+};
+
+} // namespace srinit
