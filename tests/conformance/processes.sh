@@ -232,11 +232,11 @@ check_grace() {
     fi
     cat >"$TMP/trap_term.sh" <<'SH'
 (
-    trap 'sleep 0.3; echo cleaned >"$0"; exit 0' TERM
-    : >"$1"
+    trap 'sleep 0.3; echo cleaned >"$1"; exit 0' TERM
+    : >"$2"
     while :; do sleep 0.05; done
 ) &
-while [ ! -e "$1" ]; do sleep 0.01; done
+while [ ! -e "$2" ]; do sleep 0.01; done
 exit 0
 SH
     rm -f "$TMP/cleaned" "$TMP/ready"

@@ -13,7 +13,8 @@
 # MODE is the option that selects a behaviour on inits that have one: -g (signals to the
 # process group), tini's -s (subreaper) and -e (exit remap), srinit's --remap-exit and
 # --grace. The init is recognised by its file name. Environment: BUILD (default "build")
-# for the helpers sigecho and spawn_orphans, built from tests/conformance/*.cpp.
+# for the helpers sigecho and spawn_orphans, built from tests/conformance/*.cpp;
+# CONFORMANCE_CASES, the check_* functions to run instead of all (e.g. "check_grace").
 
 set -u
 
@@ -224,5 +225,6 @@ require_helpers
 echo "# init: $INIT ${INIT_ARGS[*]} ($KIND)"
 ulimit -c 0 # the children killed by SIGSEGV, SIGABRT and SIGQUIT dump no core
 cd "$TMP" || exit 1
-run_signal_cases
-run_process_cases
+for cases in ${CONFORMANCE_CASES:-run_signal_cases run_process_cases}; do
+    "$cases"
+done

@@ -20,7 +20,8 @@ check_killed_status() {
 check_forward() {
     local mode=$1 number=$2 name test pid expected output ready
     name=SIG$(kill -l "$number")
-    test="forward $name ($mode)"
+    test="forward $name to child"
+    [[ "$mode" == group ]] && test="forward $name to process group"
     local options=(-r "$TMP/ready" -e "$number" -t 10)
     if [[ "$mode" == group ]]; then
         MODE=("${GROUP_MODE[@]}")
@@ -56,7 +57,7 @@ check_forwarding() {
     done
     for number in "${FORWARDED_SIGNALS[@]}"; do
         if [[ "${GROUP_MODE[*]}" == unsupported ]]; then
-            skip "forward SIG$(kill -l "$number") (group)" "no known process group option"
+            skip "forward SIG$(kill -l "$number") to process group" "no known process group option"
         else
             check_forward group "$number"
         fi
