@@ -46,7 +46,8 @@ set -eu
 trials=$1 undo=$2
 shift 2
 for ((trial = 0; trial < trials; trial++)); do
-    ip -batch "$undo" 2>/dev/null || true
+    ip -6 -batch "$undo.6" 2>/dev/null || true
+    ip -4 -batch "$undo.4" 2>/dev/null || true
     start=${EPOCHREALTIME/./}
     exec_time=$("$@")
     echo $((exec_time - start))
@@ -62,9 +63,12 @@ summarize() {
 printf '%-11s %-22s %-22s %s\n' interfaces "srinit median/p90 ms" "ip(8) script median/p90 ms" ratio
 for count in 1 16 64; do
     make_interfaces "$count"
-    ip netns exec "$app" "$srinit" --dry-run -- true >"$work/commands"
-    sed -e 's/^ip //' "$work/commands" >"$work/batch"
-    sed -e 's/^ip //' -e 's/ add / del /' "$work/commands" >"$work/undo"
+    ip netns exec "$app" "$srinit" -q --dry-run -- true >"$work/commands"
+    # ip -batch takes no -4 or -6 on its lines, so the undo list is split per family.
+    for family in 4 6; do
+        sed -n -e "s/^ip -$family //p" "$work/commands" | sed -e 's/ add / del /' |
+            tac >"$work/undo.$family"
+    done
     {
         echo '#!/bin/sh'
         echo 'set -e'
