@@ -44,9 +44,10 @@ std::string describe_event(const nlmsghdr* message);
 
 class EventSocket {
   public:
-    // Opens a NETLINK_ROUTE socket subscribed to link, IPv4 and IPv6 address, route and rule
-    // notifications, and sets its receive buffer to `receive_buffer` bytes: SO_RCVBUFFORCE
-    // when the process has CAP_NET_ADMIN, else SO_RCVBUF, which net.core.rmem_max caps.
+    // Opens a close-on-exec NETLINK_ROUTE socket subscribed to link, IPv4 and IPv6 address,
+    // route and rule notifications, and sets its receive buffer to `receive_buffer` bytes:
+    // SO_RCVBUFFORCE when the process has CAP_NET_ADMIN, else SO_RCVBUF, which
+    // net.core.rmem_max caps.
     static Result<EventSocket> open(int receive_buffer = kEventBufferSize);
 
     // File descriptor to wait on for readability.

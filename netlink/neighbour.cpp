@@ -1,5 +1,6 @@
 #include "netlink/neighbour.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <libmnl/libmnl.h>
@@ -155,6 +156,17 @@ Result<NeighbourState> read_neighbour(Socket& socket, uint32_t ifindex,
 }
 
 bool GuessCheck::probe_new(Socket& socket, const Plan& plan) {
+    std::set<std::pair<uint32_t, IpAddress>> guessed;
+    for (const InterfacePlan& interface : plan.interfaces) {
+        if (interface.gateway_source == GatewaySource::first_host)
+            guessed.insert({interface.ifindex, interface.gateway});
+    }
+    auto dropped = [&](const InterfacePlan& interface) {
+        return guessed.count({interface.ifindex, interface.gateway}) == 0;
+    };
+    m_unchecked.erase(std::remove_if(m_unchecked.begin(), m_unchecked.end(), dropped),
+                      m_unchecked.end());
+
     for (const InterfacePlan& interface : plan.interfaces) {
         if (interface.gateway_source != GatewaySource::first_host)
             continue;

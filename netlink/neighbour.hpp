@@ -45,8 +45,9 @@ Result<NeighbourState> read_neighbour(Socket& socket, uint32_t ifindex, const Ip
 class GuessCheck {
   public:
     // Probes every first-host gateway of `plan` not probed before for the same interface.
-    // A gateway whose probe fails (the interface went away meanwhile) is not checked.
-    // Returns true when a check() is due in kNeighbourCheckDelay.
+    // A gateway whose probe fails (the interface went away meanwhile) is not checked, and
+    // neither is one that `plan` no longer guesses. Returns true when a check() is due in
+    // kNeighbourCheckDelay.
     bool probe_new(Socket& socket, const Plan& plan);
 
     // Reads the entries of the gateways probed since the last check() and returns a warning

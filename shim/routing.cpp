@@ -8,6 +8,7 @@
 #include "shim/log.hpp"
 #include "shim/net_admin.hpp"
 #include "shim/netns.hpp"
+#include "shim/routing_state.hpp"
 
 #include <sys/socket.h>
 
@@ -100,12 +101,22 @@ void log_new(std::set<std::string>& previous, const std::vector<std::string>& li
     previous = std::set<std::string>(lines.begin(), lines.end());
 }
 
-// Lines that the previous resync logged, so that the next one logs only what changed.
-struct LogMemory {
-    std::set<std::string> interface_lines;
-    std::set<std::string> errors;
-    std::set<std::string> warnings;
-};
+
+// Logs each interface that the previous resync managed and `plan` no longer does.
+void log_removed(std::map<uint32_t, std::string>& managed, const Plan& plan) {
+    std::map<uint32_t, std::string> now;
+    for (const InterfacePlan& interface : plan.interfaces) {
+        now[interface.ifindex] = interface.name + ": table " + std::to_string(interface.table);
+    }
+    for (const auto& [ifindex, line] : managed) {
+        if (!now.count(ifindex)) {
+            spdlog::info("{} no longer managed (interface gone, down or without addresses); "
+                         "its rules and routes are removed",
+                         line);
+        }
+    }
+    managed = std::move(now);
+}
 
 void log_plan(const Plan& plan, LogMemory& memory) {
     log_new(memory.errors, plan.errors, spdlog::level::err);
@@ -210,14 +221,7 @@ bool print_changes(Socket& socket, const PlanOptions& options, LogMemory& memory
     std::fflush(stdout);
     return true;
 }
-
 } // namespace
-
-struct Routing::State {
-    Options options;
-    std::optional<Socket> socket; // the request socket, set once routing is managed
-    LogMemory memory;
-};
 
 Routing::Routing(const Options& options) : m_state(std::make_unique<State>()) {
     m_state->options = options;
@@ -247,13 +251,16 @@ std::optional<int> Routing::start() {
             return outcome(!options.require_routing);
         }
 
-        Result<Socket> socket = Socket::open();
-        if (!socket) {
-            spdlog::error("failed to open the rtnetlink socket: {}; routing is left as it is",
-                          socket.error().message);
+        // Only one srinit per network namespace manages routing. --dry-run only reads.
+        if (!options.dry_run && !m_state->lock.try_acquire()) {
+            spdlog::info("another srinit manages routing in this network namespace; this one "
+                         "runs as a plain init and takes routing over when that one exits");
+            m_state->waiting_for_lock = true;
+            return outcome(true);
+        }
+        if (!m_state->open_sockets()) {
             return outcome(false);
         }
-        m_state->socket = std::move(*socket);
         if (options.dry_run) {
             return outcome(print_changes(*m_state->socket, options.plan, m_state->memory));
         }
@@ -265,27 +272,31 @@ std::optional<int> Routing::start() {
 }
 
 bool Routing::resync() {
-    if (!m_state->socket) {
+    return m_state->resync();
+}
+
+bool Routing::State::resync() {
+    if (!socket) {
         return false;
     }
     try {
-        auto planned = dump_and_plan(*m_state->socket, m_state->options.plan, m_state->memory);
+        auto planned = dump_and_plan(*socket, options.plan, memory);
         if (!planned) {
             return false;
         }
         const auto& [snapshot, plan] = *planned;
-        bool ok = send_changes(*m_state->socket, reconcile(plan, snapshot));
-        log_new(m_state->memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
+        bool ok = send_changes(*socket, reconcile(plan, snapshot));
+        log_removed(memory.managed, plan);
+        log_new(memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
+        if (guess_timer && guesses.probe_new(*socket, plan)) {
+            guess_timer->notify();
+        }
         return ok;
     } catch (const std::exception& error) {
         spdlog::error("failed to resync routing: {}; the next network event retries",
                       error.what());
         return false;
     }
-}
-
-void Routing::watch(EventLoop& /*loop*/) {
-    // TODO: follow link, address, route and rule events and resync after each burst.
 }
 
 } // namespace srinit

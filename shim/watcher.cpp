@@ -36,7 +36,8 @@ void Debouncer::notify() {
     if (m_first)
         return;
     if (!m_timer) {
-        m_on_settled();
+        if (m_on_settled)
+            m_on_settled();
         return;
     }
     m_first = now;

@@ -1,0 +1,144 @@
+#include "shim/routing_state.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdlib>
+
+namespace srinit {
+
+namespace {
+
+// The event socket's receive buffer: SRINIT_EVENT_BUFFER bytes when set, a knob for tests
+// that provoke lost events with a small buffer, else kEventBufferSize.
+int event_buffer_size() {
+    const char* text = std::getenv("SRINIT_EVENT_BUFFER");
+    if (text == nullptr) {
+        return kEventBufferSize;
+    }
+    char* end = nullptr;
+    long size = std::strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || size < 1024 || size > (1L << 30)) {
+        spdlog::warn("ignoring SRINIT_EVENT_BUFFER='{}': expected a byte count from 1024 to "
+                     "1073741824",
+                     text);
+        return kEventBufferSize;
+    }
+    return int(size);
+}
+
+} // namespace
+
+void Routing::watch(EventLoop& loop) {
+    State& state = *m_state;
+    if (state.guess_timer) {
+        state.guess_timer->attach(loop, [&state] { state.check_guesses(); });
+    }
+    if (!state.options.watch) {
+        return;
+    }
+    if (state.waiting_for_lock) {
+        state.lock.wait(loop, [&state, &loop] { state.take_over(loop); });
+        return;
+    }
+    state.follow_events(loop);
+}
+
+bool Routing::State::open_sockets() {
+    if (options.watch && !options.dry_run) {
+        Result<EventSocket> opened = EventSocket::open(event_buffer_size());
+        if (opened) {
+            events.emplace(std::move(*opened));
+        } else {
+            spdlog::warn("failed to open the netlink event socket: {}; network changes after "
+                         "start are not followed",
+                         opened.error().message);
+        }
+    }
+
+    Result<Socket> opened = Socket::open();
+    if (!opened) {
+        spdlog::error("failed to open the rtnetlink socket: {}; routing is left as it is",
+                      opened.error().message);
+        return false;
+    }
+    socket = std::move(*opened);
+    if (!options.dry_run && options.plan.guess) {
+        guess_timer.emplace(DebounceTimes{kNeighbourCheckDelay, 2 * kNeighbourCheckDelay});
+    }
+    return true;
+}
+
+void Routing::State::follow_events(EventLoop& loop) {
+    if (!events) {
+        return;
+    }
+    debouncer.emplace(DebounceTimes{});
+    debouncer->attach(loop, [this] { resync_after_events(); });
+    loop.watch(events->fd(), [this, &loop] { read_events(loop); });
+    spdlog::debug("following network changes (event socket receive buffer {} bytes)",
+                  events->receive_buffer());
+}
+
+void Routing::State::read_events(EventLoop& loop) {
+    Result<EventRead> read = events->read_pending();
+    if (!read) {
+        spdlog::error("{}; network changes are no longer followed", read.error().message);
+        loop.unwatch(events->fd());
+        return;
+    }
+    if (read->overflows > 0) {
+        overflows += read->overflows;
+        events_lost = true;
+    }
+    if (read->relevant > 0) {
+        spdlog::debug("network event: {} ({} relevant of {} read)", read->first_relevant,
+                      read->relevant, read->messages);
+    }
+    if (read->relevant > 0 || read->overflows > 0) {
+        debouncer->notify();
+    }
+}
+
+void Routing::State::resync_after_events() {
+    if (events_lost) {
+        // A burst that overflows the buffer once usually overflows it several times, so the
+        // warning repeats at most once a minute and carries the count.
+        auto now = std::chrono::steady_clock::now();
+        bool quiet = last_loss_warning.time_since_epoch().count() != 0 &&
+                     now - last_loss_warning < std::chrono::minutes(1);
+        spdlog::log(quiet ? spdlog::level::debug : spdlog::level::warn,
+                    "netlink events were lost because the event socket's receive buffer "
+                    "overflowed ({} times since start); resyncing all routing",
+                    overflows);
+        if (!quiet) {
+            last_loss_warning = now;
+        }
+        events_lost = false;
+    }
+    resync();
+}
+
+void Routing::State::check_guesses() {
+    bool again = false;
+    for (const std::string& warning : guesses.check(*socket, again)) {
+        spdlog::warn("{}", warning);
+    }
+    if (again) {
+        guess_timer->notify();
+    }
+}
+
+void Routing::State::take_over(EventLoop& loop) {
+    waiting_for_lock = false;
+    if (!open_sockets()) {
+        return;
+    }
+    resync();
+    if (guess_timer) {
+        guess_timer->attach(loop, [this] { check_guesses(); });
+    }
+    follow_events(loop);
+}
+
+} // namespace srinit
