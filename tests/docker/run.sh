@@ -272,6 +272,11 @@ scenario_connect() {
     else
         fail "disconnected network loses its rule" "rule from 198.18.30.3 still there after 5 seconds"
     fi
+    if container_rule_wait connect-srinit present 'from 198\.18\.10\.[0-9]+ lookup'; then
+        pass "first network keeps its rule"
+    else
+        fail "first network keeps its rule" "no rule from its 198.18.10.0/24 address"
+    fi
     check_fetch "first network after disconnect" "$out" \
         "http://$(container_address connect-srinit appnet):8080/"
 }
