@@ -141,6 +141,9 @@ import os, pty, select, signal, sys, time
 marker, action, argv = sys.argv[1].encode(), sys.argv[2], sys.argv[3:]
 pid, fd = pty.fork()
 if pid == 0:
+    # Python ignores SIGPIPE and SIGXFSZ, and a background job SIGINT and SIGQUIT.
+    for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(number, signal.SIG_DFL)
     os.execvp(argv[0], argv)
 output, status = b"", None
 
@@ -206,7 +209,9 @@ check_terminal() {
         return
     fi
     write_pty_driver
-    run_on_pty READY ctrl-c sh -c 'echo READY; sleep 30; :'
+    # dash catches SIGINT under -c, so a Ctrl-C that comes while it forks sleep can be lost
+    # in the fork. With exec, one process takes it either way.
+    run_on_pty READY ctrl-c sh -c 'echo READY; exec sleep 30'
     if [[ "$PTY_RESULT" == "exit 130" ]]; then
         pass "terminal Ctrl-C exits 130"
     else
