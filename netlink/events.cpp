@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
@@ -244,9 +243,6 @@ Result<EventSocket> EventSocket::open(int receive_buffer) {
     Result<Socket> socket = Socket::open(kBindGroups);
     if (!socket)
         return socket.error();
-    // The child must not inherit a socket that keeps receiving notifications.
-    if (fcntl(socket->fd(), F_SETFD, FD_CLOEXEC) < 0)
-        return Error{errno, error_text("fcntl(FD_CLOEXEC)", errno)};
     if (Result<int> joined = join_groups(*socket); !joined)
         return joined.error();
     if (Result<int> sized = set_receive_buffer(socket->fd(), receive_buffer); !sized)

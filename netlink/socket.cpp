@@ -32,9 +32,10 @@ void Socket::Closer::operator()(mnl_socket* socket) const {
 
 Result<Socket> Socket::open(uint32_t groups) {
     Socket socket;
-    socket.m_socket.reset(mnl_socket_open(NETLINK_ROUTE));
+    // Close-on-exec, so that the child does not inherit srinit's netlink sockets.
+    socket.m_socket.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
     if (!socket.m_socket)
-        return socket_error("mnl_socket_open(NETLINK_ROUTE)");
+        return socket_error("mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)");
 
     if (!enable_option(socket.get(), NETLINK_EXT_ACK))
         return socket_error("setsockopt(NETLINK_EXT_ACK)");

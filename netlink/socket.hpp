@@ -12,7 +12,7 @@ namespace srinit {
 
 class Socket {
   public:
-    // Opens a NETLINK_ROUTE socket bound to `groups` (RTMGRP_* bits; 0 for requests only)
+    // Opens a close-on-exec NETLINK_ROUTE socket bound to `groups` (RTMGRP_* bits; 0 for requests)
     // and enables extended acknowledgements (NETLINK_EXT_ACK) and strict checking where the
     // kernel has them.
     static Result<Socket> open(uint32_t groups = 0);
