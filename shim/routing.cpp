@@ -47,8 +47,10 @@ const char* remedy_for(int error) {
     case EPERM:
     case EACCES:
         return "grant CAP_NET_ADMIN (compose: cap_add: [NET_ADMIN])";
-    case ENODEV:
     case ENETUNREACH:
+        return "check that the gateway lies inside a prefix of that interface, and give "
+               "another with --gateway";
+    case ENODEV:
     case EADDRNOTAVAIL:
         return "the interface or address changed meanwhile; the next resync retries";
     case EEXIST:
@@ -59,10 +61,10 @@ const char* remedy_for(int error) {
     }
 }
 
-void log_failed_change(const ChangeResult& result) {
+void log_failed_change(const ChangeResult& result, const Snapshot& snapshot) {
     std::string extack = result.extack.empty() ? "" : " (" + result.extack + ")";
     spdlog::error("failed to {} '{}': {}{}; {}", op_verb(result.change.op),
-                  to_ip_command(result.change), std::strerror(result.error), extack,
+                  to_ip_command(result.change, snapshot), std::strerror(result.error), extack,
                   remedy_for(result.error));
 }
 
@@ -142,9 +144,9 @@ std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const Pla
 }
 
 // Sends `changes`; false when the socket failed or the kernel rejected one of them.
-bool send_changes(Socket& socket, const std::vector<Change>& changes) {
+bool send_changes(Socket& socket, const std::vector<Change>& changes, const Snapshot& snapshot) {
     for (const Change& change : changes) {
-        spdlog::debug("{}", to_ip_command(change));
+        spdlog::debug("{}", to_ip_command(change, snapshot));
     }
     if (changes.empty()) {
         return true;
@@ -159,7 +161,7 @@ bool send_changes(Socket& socket, const std::vector<Change>& changes) {
     bool ok = true;
     for (const ChangeResult& result : *results) {
         if (result.error != 0) {
-            log_failed_change(result);
+            log_failed_change(result, snapshot);
             ok = false;
         }
     }
@@ -216,7 +218,7 @@ bool print_changes(Socket& socket, const PlanOptions& options, LogMemory& memory
         spdlog::info("the routing already matches the plan; nothing to change");
     }
     for (const Change& change : changes) {
-        std::printf("%s\n", to_ip_command(change).c_str());
+        std::printf("%s\n", to_ip_command(change, snapshot).c_str());
     }
     std::fflush(stdout);
     return true;
@@ -285,7 +287,7 @@ bool Routing::State::resync() {
             return false;
         }
         const auto& [snapshot, plan] = *planned;
-        bool ok = send_changes(*socket, reconcile(plan, snapshot));
+        bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot);
         log_removed(memory.managed, plan);
         log_new(memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
         if (guess_timer && guesses.probe_new(*socket, plan)) {
