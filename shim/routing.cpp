@@ -145,8 +145,11 @@ std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const Pla
 
 // Sends `changes`; false when the socket failed or the kernel rejected one of them.
 bool send_changes(Socket& socket, const std::vector<Change>& changes, const Snapshot& snapshot) {
-    for (const Change& change : changes) {
-        spdlog::debug("{}", to_ip_command(change, snapshot));
+    // Formatting every change costs more than planning them, so only when it is logged.
+    if (spdlog::should_log(spdlog::level::debug)) {
+        for (const Change& change : changes) {
+            spdlog::debug("{}", to_ip_command(change, snapshot));
+        }
     }
     if (changes.empty()) {
         return true;
@@ -290,9 +293,7 @@ bool Routing::State::resync() {
         bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot);
         log_removed(memory.managed, plan);
         log_new(memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
-        if (guess_timer && guesses.probe_new(*socket, plan)) {
-            guess_timer->notify();
-        }
+        probe_guesses(plan);
         return ok;
     } catch (const std::exception& error) {
         spdlog::error("failed to resync routing: {}; the next network event retries",

@@ -39,6 +39,10 @@ struct Routing::State {
     std::optional<Debouncer> debouncer;  // coalesces a burst of events into one resync
     std::optional<Debouncer> guess_timer; // reads the neighbour entries of guessed gateways
     GuessCheck guesses;
+    // Probing a guessed gateway costs a netlink round trip, so the probes of the first
+    // resync wait in `unprobed` until the child has started (watch()).
+    bool child_started = false;
+    std::optional<Plan> unprobed;
     uint64_t overflows = 0;   // ENOBUFS on the event socket since start
     bool events_lost = false; // an overflow since the last resync
     std::chrono::steady_clock::time_point last_loss_warning;
@@ -49,6 +53,7 @@ struct Routing::State {
     void read_events(EventLoop& loop);
     void resync_after_events();
     void check_guesses();
+    void probe_guesses(const Plan& plan);
     void take_over(EventLoop& loop);
 };
 

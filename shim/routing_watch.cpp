@@ -34,6 +34,11 @@ void Routing::watch(EventLoop& loop) {
     if (state.guess_timer) {
         state.guess_timer->attach(loop, [&state] { state.check_guesses(); });
     }
+    state.child_started = true;
+    if (state.unprobed) {
+        state.probe_guesses(*state.unprobed);
+        state.unprobed.reset();
+    }
     if (!state.options.watch) {
         return;
     }
@@ -117,6 +122,20 @@ void Routing::State::resync_after_events() {
         events_lost = false;
     }
     resync();
+}
+
+void Routing::State::probe_guesses(const Plan& plan) {
+    if (!guess_timer) {
+        return;
+    }
+    if (!child_started) {
+        unprobed.emplace();
+        unprobed->interfaces = plan.interfaces;
+        return;
+    }
+    if (guesses.probe_new(*socket, plan)) {
+        guess_timer->notify();
+    }
 }
 
 void Routing::State::check_guesses() {
