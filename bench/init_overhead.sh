@@ -6,9 +6,10 @@
 #
 #   bench/init_overhead.sh [RUNS]      (default 1000 runs per init; BUILD or SRINIT pick srinit)
 #
-# Time: RUNS sequential `INIT -- /bin/true` runs per init, interleaved in ten rounds so
-# that a slow moment of the machine hits every init alike; the mean per run of each round,
-# then the median over rounds. Memory: VmHWM of the init from /proc while its child sleeps.
+# Time: RUNS sequential `INIT -- /bin/true` runs per init, interleaved in ten rounds, so a
+# slow moment of the machine hits every init alike. Each round gives a mean per run, and the
+# result is the median of the rounds. Memory: VmHWM of the init from /proc while its child
+# sleeps.
 set -eu
 
 if [[ "${INIT_OVERHEAD_IN_NETNS:-}" != yes ]]; then

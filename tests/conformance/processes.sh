@@ -104,7 +104,7 @@ for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     [ -e "/proc/$orphan" ] || { echo reaped; exit 0; }
     sleep 0.05
 done
-while read -r key value; do [ "$key" = State: ] && echo "not reaped: $value"; done <"/proc/$orphan/status"
+echo "not reaped after 1 s: $(grep State: "/proc/$orphan/status" 2>/dev/null)"
 '
 
 check_subreaper() {
@@ -132,8 +132,9 @@ check_subreaper() {
 
 # ---- terminals ----
 
-# Runs COMMAND on a new pseudo-terminal, waits for MARKER in its output, types Ctrl-C when
-# asked, and prints "exit N", "signal N" or "timeout"; the terminal's output goes to stderr.
+# Writes drive_pty.py and job_control.sh. drive_pty.py runs COMMAND on a new pseudo-terminal,
+# waits for MARKER in its output and types Ctrl-C when ACTION is "ctrl-c". It prints
+# "exit N", "signal N" or "timeout", and copies the terminal's output to stderr.
 write_pty_driver() {
     cat >"$TMP/drive_pty.py" <<'PYTHON'
 import os, pty, select, signal, sys, time

@@ -6,8 +6,8 @@
 //   -r FILE    create FILE once every signal is blocked (and the grandchild of -f is ready)
 //   -e SIGNAL  exit with status 0 after printing SIGNAL
 //   -t SECONDS exit with status 3 when no exit signal came within SECONDS (default 30)
-//   -f         fork a grandchild in the same process group that prints "grandchild N" for
-//              each signal N and exits on the same exit signal; sigecho waits for it
+//   -f         fork a grandchild into the same process group. It prints "grandchild N" for
+//              each signal N and exits on the same exit signal, and sigecho waits for it.
 //
 // Every disposition is reset to the default first and every signal is blocked, so an
 // ignore inherited from the init does not hide a signal from sigtimedwait. SIGCHLD is left

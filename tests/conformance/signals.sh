@@ -94,13 +94,13 @@ guards_sigterm() {
     (((blocked | caught) & (1 << 14)))
 }
 
-# SIGTERM as early as the init can take it, 20 times. Correct outcomes: status 143 (the
+# SIGTERM as early as the init can take it, 50 times. Correct outcomes: status 143 (the
 # init or the child died of it), or status 0 after sigecho printed 15. A lost signal leaves
 # sigecho waiting: a timeout.
 check_sigterm_during_startup() {
     local test="SIGTERM during start-up" run pid tries before=0 after=0
     INIT_COMM=$(basename "$INIT" | cut -c1-15)
-    for ((run = 0; run < 20; run++)); do
+    for ((run = 0; run < 50; run++)); do
         launch "$SIGECHO" -e 15 -t 10
         pid=$(init_pid)
         for ((tries = 0; tries < 1000; tries++)); do

@@ -2,12 +2,13 @@
 // parent exited, so that the init inherits them) and checks from inside the PID namespace
 // that the init reaped them.
 //
-//   spawn_orphans reap COUNT     COUNT orphans exit after 50 ms; exits 0 once /proc shows no
-//                                process but the init and itself, 1 when some are left
-//                                after 5 s (it prints their pids and states to stderr)
-//   spawn_orphans race STATUS    one orphan exits at the same moment as this process,
-//                                which exits with STATUS, so the init gets both exits
-//                                from one SIGCHLD
+//   spawn_orphans reap COUNT     makes COUNT orphans that exit after 50 ms. Exits 0 once
+//                                /proc lists no process but the init and itself, or 1
+//                                when some are left after 5 s; their pids and states go
+//                                to stderr.
+//   spawn_orphans race STATUS    makes one orphan that exits at the same moment as this
+//                                process, which exits with STATUS. The init gets both
+//                                exits from one SIGCHLD.
 #include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
