@@ -7,7 +7,9 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CXX ?= g++
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+RELEASE := 0.1.0
+COMMIT := $(shell git describe --always --dirty 2>/dev/null)
+VERSION := $(RELEASE)$(if $(COMMIT), ($(COMMIT)))
 
 BUILD ?= build
 DEPS_STAMP := $(BUILD)/.deps-ok
