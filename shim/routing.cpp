@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace srinit {
@@ -27,18 +28,6 @@ namespace {
 
 const char* family_name(uint8_t family) {
     return family == AF_INET6 ? "IPv6" : "IPv4";
-}
-
-const char* op_verb(Change::Op op) {
-    switch (op) {
-    case Change::Op::remove:
-        return "delete";
-    case Change::Op::replace:
-        return "replace";
-    case Change::Op::add:
-        break;
-    }
-    return "add";
 }
 
 // The next step for the user, by the errno that the kernel acknowledged a change with.
@@ -63,13 +52,90 @@ const char* remedy_for(int error) {
 
 void log_failed_change(const ChangeResult& result, const Snapshot& snapshot) {
     std::string extack = result.extack.empty() ? "" : " (" + result.extack + ")";
-    spdlog::error("failed to {} '{}': {}{}; {}", op_verb(result.change.op),
-                  to_ip_command(result.change, snapshot), std::strerror(result.error), extack,
-                  remedy_for(result.error));
+    spdlog::error("the kernel rejected '{}': {}{}; {}", to_ip_command(result.change, snapshot),
+                  std::strerror(result.error), extack, remedy_for(result.error));
 }
 
-// One line per interface: its addresses of both families, its table and each gateway.
-std::vector<std::string> describe_interfaces(const Plan& plan) {
+// The tables (by family) where the kernel rejected a change, so that the info line of each
+// interface reports what is in place rather than what was planned.
+struct Failures {
+    std::set<std::pair<uint8_t, uint32_t>> defaults; // a default route was rejected
+    std::set<std::pair<uint8_t, uint32_t>> tables;   // any route or rule was rejected
+
+    void add(const Change& change) {
+        if (const Route* route = std::get_if<Route>(&change.object)) {
+            tables.emplace(route->family, route->table);
+            if (route->dst.length == 0) {
+                defaults.emplace(route->family, route->table);
+            }
+        } else if (const Rule* rule = std::get_if<Rule>(&change.object)) {
+            tables.emplace(rule->family, rule->table);
+        }
+    }
+};
+
+// The owned route in `snapshot` that a rejected replace of `planned` leaves in place.
+const Route* find_replaced_route(const Route& planned, const Snapshot& snapshot) {
+    for (const Route& route : snapshot.routes) {
+        bool same_dst = route.dst.length == planned.dst.length &&
+                        (planned.dst.length == 0 || route.dst.address == planned.dst.address);
+        if (route.protocol == kProtocol && route.family == planned.family &&
+            route.table == planned.table && same_dst && route.tos == planned.tos &&
+            route.priority == planned.priority) {
+            return &route;
+        }
+    }
+    return nullptr;
+}
+
+// A rejected replace keeps the old route, such as a gateway that the options no longer name,
+// so that route is removed: the table then falls through to main until the next resync
+// installs the planned one.
+void remove_replaced_routes(Socket& socket, const std::vector<ChangeResult>& results,
+                            const Snapshot& snapshot) {
+    std::vector<Change> removals;
+    for (const ChangeResult& result : results) {
+        const Route* planned = std::get_if<Route>(&result.change.object);
+        if (result.error == 0 || result.change.op != Change::Op::replace || planned == nullptr) {
+            continue;
+        }
+        if (const Route* old = find_replaced_route(*planned, snapshot)) {
+            removals.push_back(Change{Change::Op::remove, *old});
+            spdlog::warn("removing '{}' instead, so that table {} does not keep a route that "
+                         "srinit no longer wants",
+                         to_ip_command(removals.back(), snapshot), old->table);
+        }
+    }
+    if (removals.empty()) {
+        return;
+    }
+    Result<std::vector<ChangeResult>> removed = apply_changes(socket, removals);
+    if (!removed) {
+        spdlog::error("failed to send {} route removals: {}; the next resync retries",
+                      removals.size(), removed.error().message);
+        return;
+    }
+    for (const ChangeResult& result : *removed) {
+        if (result.error != 0) {
+            log_failed_change(result, snapshot);
+        }
+    }
+}
+
+std::string describe_gateway(const InterfacePlan& interface, const Failures& failures) {
+    std::pair<uint8_t, uint32_t> key{interface.family, interface.table};
+    std::string source = "(" + std::string(to_string(interface.gateway_source)) + ")";
+    if (failures.defaults.count(key)) {
+        return " gateway could not be installed " + source;
+    }
+    std::string gateway = interface.gateway.is_set() ? to_string(interface.gateway) + " " : "";
+    std::string incomplete = failures.tables.count(key) ? ", incomplete: a change failed" : "";
+    return " gateway " + gateway + source + incomplete;
+}
+
+// One line per interface: its addresses of both families, its table and each gateway as far
+// as the kernel accepted them.
+std::vector<std::string> describe_interfaces(const Plan& plan, const Failures& failures = {}) {
     std::map<uint32_t, std::pair<std::string, std::string>> by_ifindex; // name, details
     for (const InterfacePlan& interface : plan.interfaces) {
         auto& [name, details] = by_ifindex[interface.ifindex];
@@ -80,10 +146,8 @@ std::vector<std::string> describe_interfaces(const Plan& plan) {
         for (const IpAddress& address : interface.addresses) {
             addresses += (addresses.empty() ? "" : " ") + to_string(address);
         }
-        std::string gateway = interface.gateway.is_set() ? to_string(interface.gateway) + " "
-                                                         : std::string();
         details += std::string(", ") + family_name(interface.family) + " " + addresses +
-                   " gateway " + gateway + "(" + to_string(interface.gateway_source) + ")";
+                   describe_gateway(interface, failures);
     }
     std::vector<std::string> lines;
     for (const auto& [ifindex, line] : by_ifindex) {
@@ -143,8 +207,10 @@ std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const Pla
     return std::make_pair(std::move(*snapshot), std::move(plan));
 }
 
-// Sends `changes`; false when the socket failed or the kernel rejected one of them.
-bool send_changes(Socket& socket, const std::vector<Change>& changes, const Snapshot& snapshot) {
+// Sends `changes` and records each one the kernel rejected in `failures`; false when the
+// socket failed or the kernel rejected a change.
+bool send_changes(Socket& socket, const std::vector<Change>& changes, const Snapshot& snapshot,
+                  Failures& failures) {
     // Formatting every change costs more than planning them, so only when it is logged.
     if (spdlog::should_log(spdlog::level::debug)) {
         for (const Change& change : changes) {
@@ -165,8 +231,12 @@ bool send_changes(Socket& socket, const std::vector<Change>& changes, const Snap
     for (const ChangeResult& result : *results) {
         if (result.error != 0) {
             log_failed_change(result, snapshot);
+            failures.add(result.change);
             ok = false;
         }
+    }
+    if (!ok) {
+        remove_replaced_routes(socket, *results, snapshot);
     }
     return ok;
 }
@@ -290,9 +360,11 @@ bool Routing::State::resync() {
             return false;
         }
         const auto& [snapshot, plan] = *planned;
-        bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot);
+        Failures failures;
+        bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot, failures);
         log_removed(memory.managed, plan);
-        log_new(memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
+        log_new(memory.interface_lines, describe_interfaces(plan, failures),
+                spdlog::level::info);
         probe_guesses(plan);
         return ok;
     } catch (const std::exception& error) {
