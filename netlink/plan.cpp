@@ -102,7 +102,8 @@ std::string check_table(const Interface& interface, const PlanOptions& options) 
     if (foreign == 0)
         return "";
     return where + " already holds " + std::to_string(foreign) + " " +
-           family_name(interface.family) + " routes that srinit does not own, so " +
+           family_name(interface.family) + (foreign == 1 ? " route" : " routes") +
+           " that srinit does not own, so " +
            interface.link.name + " is left alone for " + family_name(interface.family) + fix;
 }
 

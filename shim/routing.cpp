@@ -312,6 +312,8 @@ std::optional<int> Routing::start() {
             return ok ? 0 : 1;
         }
         if (!ok && options.require_routing) {
+            spdlog::error("stopping before the child starts: --require-routing is set and "
+                          "routing could not be set up completely; what was installed stays");
             return 1;
         }
         return std::nullopt;
@@ -339,7 +341,10 @@ std::optional<int> Routing::start() {
         if (options.dry_run) {
             return outcome(print_changes(*m_state->socket, options.plan, m_state->memory));
         }
-        return outcome(resync());
+        // A table conflict leaves an interface without routing, which --require-routing
+        // counts as a failure even though every change sent was accepted.
+        bool ok = resync();
+        return outcome(ok && !m_state->table_conflict);
     } catch (const std::exception& error) {
         spdlog::error("failed to set up routing: {}; routing is left as it is", error.what());
         return outcome(false);
@@ -360,6 +365,7 @@ bool Routing::State::resync() {
             return false;
         }
         const auto& [snapshot, plan] = *planned;
+        table_conflict = !plan.errors.empty();
         Failures failures;
         bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot, failures);
         log_removed(memory.managed, plan);

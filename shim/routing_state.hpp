@@ -30,6 +30,7 @@ struct Routing::State {
     Options options;
     std::optional<Socket> socket; // the request socket, set once routing is managed
     LogMemory memory;
+    bool table_conflict = false; // the last plan left an interface alone (plan.errors)
 
     NetnsLock lock;
     bool waiting_for_lock = false; // another srinit manages routing in this namespace
