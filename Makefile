@@ -15,7 +15,7 @@ BUILD ?= build
 DEPS_STAMP := $(BUILD)/.deps-ok
 LIBMNL := $(BUILD)/libmnl/libmnl.a
 
-CPPFLAGS += -I. -DSPDLOG_HEADER_ONLY -DFMT_HEADER_ONLY -DSPDLOG_FMT_EXTERNAL \
+CPPFLAGS += -I. -DSPDLOG_COMPILED_LIB -DFMT_HEADER_ONLY -DSPDLOG_FMT_EXTERNAL \
 	-DSRINIT_VERSION='"$(VERSION)"' -MMD -MP
 CXXFLAGS ?= -Os
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -ffunction-sections -fdata-sections
