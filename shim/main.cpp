@@ -6,6 +6,7 @@
 #include "shim/exit_status.hpp"
 #include "shim/log.hpp"
 #include "shim/loop.hpp"
+#include "shim/option_values.hpp"
 #include "shim/options.hpp"
 #include "shim/reaper.hpp"
 #include "shim/routing.hpp"
@@ -20,6 +21,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -29,6 +33,19 @@ void print_parse_result(const ParseResult& parsed) {
     std::fputs(parsed.output.c_str(), stdout);
     if (!parsed.error.empty()) {
         std::fprintf(stderr, "srinit: error: %s\n", parsed.error.c_str());
+    }
+}
+
+// A misspelt SRINIT_* variable would otherwise be ignored without a word.
+void warn_about_unknown_variables() {
+    std::vector<std::string> names;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        std::string_view text(*entry);
+        names.emplace_back(text.substr(0, text.find('=')));
+    }
+    std::string warning = check_variable_names(names);
+    if (!warning.empty()) {
+        spdlog::warn("{}", warning);
     }
 }
 
@@ -93,6 +110,7 @@ int main(int argc, char** argv) {
     }
     const Options& options = *parsed.options;
     setup_logging(options.log_level);
+    warn_about_unknown_variables();
 
     Routing routing(options);
     if (auto status = routing.start()) {

@@ -178,4 +178,36 @@ std::vector<std::string> split_list(std::string_view text) {
     return items;
 }
 
+const std::vector<std::string> kKnownVariables = {
+    "SRINIT_TABLE_BASE",      "SRINIT_RULE_PRIORITY",   "SRINIT_GATEWAYS",
+    "SRINIT_EXCLUDE",         "SRINIT_NO_GUESS",        "SRINIT_IPV4_LINK_LOCAL",
+    "SRINIT_NO_ROUTING",      "SRINIT_REQUIRE_ROUTING", "SRINIT_DRY_RUN",
+    "SRINIT_NO_WATCH",        "SRINIT_HOST_NETWORK",    "SRINIT_LOG_LEVEL",
+    "SRINIT_PROCESS_GROUP",   "SRINIT_KEEP_NET_ADMIN",  "SRINIT_REMAP_EXIT",
+    "SRINIT_GRACE",           "SRINIT_EVENT_BUFFER",
+};
+
+std::string check_variable_names(const std::vector<std::string>& names) {
+    std::string unknown;
+    size_t count = 0;
+    for (const std::string& name : names) {
+        bool known = std::find(kKnownVariables.begin(), kKnownVariables.end(), name) !=
+                     kKnownVariables.end();
+        if (name.rfind("SRINIT_", 0) == 0 && !known) {
+            unknown += (unknown.empty() ? "" : ", ") + name;
+            ++count;
+        }
+    }
+    if (count == 0) {
+        return "";
+    }
+    std::string known;
+    for (const std::string& name : kKnownVariables) {
+        known += (known.empty() ? "" : ", ") + name;
+    }
+    return std::string("ignoring unknown environment ") +
+           (count == 1 ? "variable " : "variables ") + unknown +
+           "; check the spelling against the known ones: " + known;
+}
+
 } // namespace srinit

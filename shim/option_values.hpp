@@ -73,4 +73,11 @@ bool is_valid_exclude(std::string_view text);
 // Splits an environment variable's list at commas and whitespace, dropping empty items.
 std::vector<std::string> split_list(std::string_view text);
 
+// The SRINIT_* environment variables that srinit reads.
+extern const std::vector<std::string> kKnownVariables;
+
+// Checks environment variable names, such as those of environ(7), for SRINIT_* names that
+// srinit does not read. Returns a warning naming them and the known ones, "" when none.
+std::string check_variable_names(const std::vector<std::string>& names);
+
 } // namespace srinit

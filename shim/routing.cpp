@@ -15,8 +15,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -25,10 +23,6 @@
 namespace srinit {
 
 namespace {
-
-const char* family_name(uint8_t family) {
-    return family == AF_INET6 ? "IPv6" : "IPv4";
-}
 
 // The next step for the user, by the errno that the kernel acknowledged a change with.
 const char* remedy_for(int error) {
@@ -55,24 +49,6 @@ void log_failed_change(const ChangeResult& result, const Snapshot& snapshot) {
     spdlog::error("the kernel rejected '{}': {}{}; {}", to_ip_command(result.change, snapshot),
                   std::strerror(result.error), extack, remedy_for(result.error));
 }
-
-// The tables (by family) where the kernel rejected a change, so that the info line of each
-// interface reports what is in place rather than what was planned.
-struct Failures {
-    std::set<std::pair<uint8_t, uint32_t>> defaults; // a default route was rejected
-    std::set<std::pair<uint8_t, uint32_t>> tables;   // any route or rule was rejected
-
-    void add(const Change& change) {
-        if (const Route* route = std::get_if<Route>(&change.object)) {
-            tables.emplace(route->family, route->table);
-            if (route->dst.length == 0) {
-                defaults.emplace(route->family, route->table);
-            }
-        } else if (const Rule* rule = std::get_if<Rule>(&change.object)) {
-            tables.emplace(rule->family, rule->table);
-        }
-    }
-};
 
 // The owned route in `snapshot` that a rejected replace of `planned` leaves in place.
 const Route* find_replaced_route(const Route& planned, const Snapshot& snapshot) {
@@ -122,77 +98,6 @@ void remove_replaced_routes(Socket& socket, const std::vector<ChangeResult>& res
     }
 }
 
-std::string describe_gateway(const InterfacePlan& interface, const Failures& failures) {
-    std::pair<uint8_t, uint32_t> key{interface.family, interface.table};
-    std::string source = "(" + std::string(to_string(interface.gateway_source)) + ")";
-    if (failures.defaults.count(key)) {
-        return " gateway could not be installed " + source;
-    }
-    std::string gateway = interface.gateway.is_set() ? to_string(interface.gateway) + " " : "";
-    std::string incomplete = failures.tables.count(key) ? ", incomplete: a change failed" : "";
-    return " gateway " + gateway + source + incomplete;
-}
-
-// One line per interface: its addresses of both families, its table and each gateway as far
-// as the kernel accepted them.
-std::vector<std::string> describe_interfaces(const Plan& plan, const Failures& failures = {}) {
-    std::map<uint32_t, std::pair<std::string, std::string>> by_ifindex; // name, details
-    for (const InterfacePlan& interface : plan.interfaces) {
-        auto& [name, details] = by_ifindex[interface.ifindex];
-        if (name.empty()) {
-            name = interface.name + ": table " + std::to_string(interface.table);
-        }
-        std::string addresses;
-        for (const IpAddress& address : interface.addresses) {
-            addresses += (addresses.empty() ? "" : " ") + to_string(address);
-        }
-        details += std::string(", ") + family_name(interface.family) + " " + addresses +
-                   describe_gateway(interface, failures);
-    }
-    std::vector<std::string> lines;
-    for (const auto& [ifindex, line] : by_ifindex) {
-        lines.push_back(line.first + line.second);
-    }
-    return lines;
-}
-
-// Logs the lines that the previous resync did not log, so that a steady state stays quiet.
-void log_new(std::set<std::string>& previous, const std::vector<std::string>& lines,
-             spdlog::level::level_enum level) {
-    for (const std::string& line : lines) {
-        if (!previous.count(line)) {
-            spdlog::log(level, "{}", line);
-        }
-    }
-    previous = std::set<std::string>(lines.begin(), lines.end());
-}
-
-
-// Logs each interface that the previous resync managed and `plan` no longer does.
-void log_removed(std::map<uint32_t, std::string>& managed, const Plan& plan) {
-    std::map<uint32_t, std::string> now;
-    for (const InterfacePlan& interface : plan.interfaces) {
-        now[interface.ifindex] = interface.name + ": table " + std::to_string(interface.table);
-    }
-    for (const auto& [ifindex, line] : managed) {
-        if (!now.count(ifindex)) {
-            spdlog::info("{} no longer managed (interface gone, down or without addresses); "
-                         "its rules and routes are removed",
-                         line);
-        }
-    }
-    managed = std::move(now);
-}
-
-void log_plan(const Plan& plan, LogMemory& memory) {
-    log_new(memory.errors, plan.errors, spdlog::level::err);
-    log_new(memory.warnings, plan.warnings, spdlog::level::warn);
-    for (const Skip& skip : plan.skips) {
-        std::string family = skip.family == 0 ? "" : std::string(" ") + family_name(skip.family);
-        spdlog::debug("skipping {}{}: {}", skip.name, family, skip.reason);
-    }
-}
-
 // Dumps and plans; nullopt when the dump failed, which is logged.
 std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const PlanOptions& options,
                                                       LogMemory& memory) {
@@ -203,7 +108,7 @@ std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const Pla
         return std::nullopt;
     }
     Plan plan = make_plan(*snapshot, options);
-    log_plan(plan, memory);
+    log_plan(plan, *snapshot, options, memory);
     return std::make_pair(std::move(*snapshot), std::move(plan));
 }
 
@@ -284,7 +189,7 @@ bool print_changes(Socket& socket, const PlanOptions& options, LogMemory& memory
         return false;
     }
     const auto& [snapshot, plan] = *planned;
-    log_new(memory.interface_lines, describe_interfaces(plan), spdlog::level::info);
+    log_interfaces(plan, Failures{}, memory);
 
     std::vector<Change> changes = reconcile(plan, snapshot);
     if (changes.empty()) {
@@ -318,6 +223,14 @@ std::optional<int> Routing::start() {
         }
         return std::nullopt;
     };
+
+    if (options.dry_run && !options.command.empty()) {
+        std::string command;
+        for (const std::string& argument : options.command) {
+            command += (command.empty() ? "" : " ") + argument;
+        }
+        spdlog::info("not running '{}': --dry-run only prints the routing changes", command);
+    }
 
     try {
         if (!options.routing) {
@@ -368,9 +281,7 @@ bool Routing::State::resync() {
         table_conflict = !plan.errors.empty();
         Failures failures;
         bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot, failures);
-        log_removed(memory.managed, plan);
-        log_new(memory.interface_lines, describe_interfaces(plan, failures),
-                spdlog::level::info);
+        log_interfaces(plan, failures, memory);
         probe_guesses(plan);
         return ok;
     } catch (const std::exception& error) {

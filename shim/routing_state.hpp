@@ -1,9 +1,11 @@
-// The state behind Routing, shared by routing.cpp (start and resync) and routing_watch.cpp
-// (following network changes). Private to those two files.
+// The state behind Routing, shared by routing.cpp (start and resync), routing_watch.cpp
+// (following network changes) and routing_log.cpp (the log lines about each plan). Private to
+// those files and their unit tests.
 #pragma once
 
 #include "netlink/events.hpp"
 #include "netlink/neighbour.hpp"
+#include "netlink/reconcile.hpp"
 #include "netlink/socket.hpp"
 #include "shim/netns_lock.hpp"
 #include "shim/routing.hpp"
@@ -15,6 +17,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace srinit {
 
@@ -24,7 +28,41 @@ struct LogMemory {
     std::set<std::string> interface_lines;
     std::set<std::string> errors;
     std::set<std::string> warnings;
+    std::set<std::string> skips;
+    std::set<std::string> unmanaged; // the line saying that no interface is managed
+    // --gateway values that matched nothing, kept for good: each is logged once per run.
+    std::set<std::string> unmatched_gateways;
 };
+
+// The tables (by family) where the kernel rejected a change, so that the info line of each
+// interface reports what is in place rather than what was planned.
+struct Failures {
+    std::set<std::pair<uint8_t, uint32_t>> defaults; // a default route was rejected
+    std::set<std::pair<uint8_t, uint32_t>> tables;   // any route or rule was rejected
+
+    void add(const Change& change);
+};
+
+// Logs the plan's errors, warnings and skips (at debug), each only when the previous resync
+// did not log it, and each --gateway value that matches no interface or managed address once.
+void log_plan(const Plan& plan, const Snapshot& snapshot, const PlanOptions& options,
+              LogMemory& memory);
+
+// Logs one info line per managed interface as far as the kernel accepted its changes, each
+// interface no longer managed, and why none is managed, each only when new.
+void log_interfaces(const Plan& plan, const Failures& failures, LogMemory& memory);
+
+// One line per interface: its addresses of both families, its table and each gateway, or
+// that the gateway could not be installed when `failures` contains its default route.
+std::vector<std::string> describe_interfaces(const Plan& plan, const Failures& failures);
+
+// One warning per --gateway value that names no interface of `snapshot`, or whose subnet
+// contains no address of `plan.interfaces`.
+std::vector<std::string> find_unmatched_gateways(const PlanOptions& options,
+                                                 const Snapshot& snapshot, const Plan& plan);
+
+// The info line saying that `plan` manages no interface and why, "" when it manages one.
+std::string describe_unmanaged(const Plan& plan);
 
 struct Routing::State {
     Options options;
