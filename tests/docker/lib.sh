@@ -16,6 +16,9 @@ set -u
 
 DK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SRINIT=${SRINIT:-$DK_ROOT/${BUILD:-build}/srinit}
+# ns_sysctl, veth_add and addr_add, shared with the kernel tests.
+# shellcheck source=tests/net_lib.sh
+source "$DK_ROOT/tests/net_lib.sh"
 [[ "$SRINIT" = /* ]] || SRINIT=$PWD/$SRINIT
 
 DK_SUFFIX=$(printf '%s%04x' "$$" "$RANDOM")
@@ -206,29 +209,6 @@ ns_add() {
     DK_NAMESPACES+=("$name")
     ip -n "$name" link set lo up
     printf -v "$1" '%s' "$name"
-}
-
-# Writes a sysctl inside NS only.
-ns_sysctl() {
-    ip netns exec "$1" sysctl -qw "$2" >/dev/null || exit 1
-}
-
-# Creates a veth pair IF1 (in NS1) and IF2 (in NS2), both up.
-veth_add() {
-    ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || exit 1
-    ip -n "$1" link set "$2" up
-    ip -n "$3" link set "$4" up
-}
-
-# Adds ADDRESS/PREFIX to IF in NS; rejects anything outside 198.18.0.0/15.
-addr_add() {
-    case "$3" in
-        198.18.* | 198.19.*) ip -n "$1" addr add "$3" dev "$2" || exit 1 ;;
-        *)
-            echo "addr_add: $3 is outside 198.18.0.0/15" >&2
-            exit 1
-            ;;
-    esac
 }
 
 # ---- images ----
