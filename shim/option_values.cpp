@@ -2,6 +2,8 @@
 
 #include "netlink/address.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -128,10 +130,10 @@ std::optional<GatewayOption> parse_gateway(std::string_view text) {
     option.gateway = *gateway;
     if (target.find('/') != std::string_view::npos) {
         std::optional<Prefix> subnet = parse_prefix(target);
-        if (!subnet || subnet->address.family != gateway->family) {
+        if (!subnet || subnet->address.family != gateway->family ||
+            network_of(subnet->address, subnet->length) != subnet->address) {
             return std::nullopt;
         }
-        subnet->address = network_of(subnet->address, subnet->length);
         option.subnet = *subnet;
         return option;
     }
@@ -141,6 +143,31 @@ std::optional<GatewayOption> parse_gateway(std::string_view text) {
     }
     option.interface = std::string(target);
     return option;
+}
+
+std::string explain_gateway_error(std::string_view text) {
+    auto parts = split_pair(text);
+    if (!parts) {
+        return "";
+    }
+    std::optional<Prefix> subnet = parse_prefix(parts->first);
+    std::optional<IpAddress> gateway = parse_address(parts->second);
+    if (!subnet || !gateway) {
+        return "";
+    }
+    if (subnet->address.family != gateway->family) {
+        const char* subnet_family = subnet->address.family == AF_INET6 ? "IPv6" : "IPv4";
+        const char* gateway_family = gateway->family == AF_INET6 ? "IPv6" : "IPv4";
+        return "the subnet " + to_string(*subnet) + " is " + subnet_family + " and the gateway " +
+               to_string(*gateway) + " is " + gateway_family +
+               "; subnet and gateway must be of the same family";
+    }
+    Prefix network{network_of(subnet->address, subnet->length), subnet->length};
+    if (network.address != subnet->address) {
+        return "the subnet " + to_string(*subnet) + " has host bits set; did you mean " +
+               to_string(network) + "?";
+    }
+    return "";
 }
 
 std::optional<std::pair<int, int>> parse_remap(std::string_view text) {

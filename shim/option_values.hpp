@@ -59,10 +59,14 @@ std::optional<LogLevel> parse_log_level(std::string_view text);
 // kMaxGrace.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
-// "eth1=198.18.1.254" or "198.18.1.0/24=198.18.1.254". The subnet's host bits are cleared and
-// its family must be the gateway's. A name must be valid as Linux takes it: 1 to 15 bytes,
+// "eth1=198.18.1.254" or "198.18.1.0/24=198.18.1.254". The subnet must have no host bits set
+// and be of the gateway's family. A name must be valid as Linux takes it: 1 to 15 bytes,
 // not "." or "..", without '/', ':', '=', ',' or whitespace, and not an address.
 std::optional<GatewayOption> parse_gateway(std::string_view text);
+
+// The reason parse_gateway() rejects `text` when its subnet has host bits set ("... did you
+// mean 198.18.2.0/24?") or another family than its gateway; "" for any other text.
+std::string explain_gateway_error(std::string_view text);
 
 // "FROM=TO", both from 0 to 255.
 std::optional<std::pair<int, int>> parse_remap(std::string_view text);

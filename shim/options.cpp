@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -268,6 +269,10 @@ void fill_plan(const CLI::App& app, const Flags& flags, const Environment& envir
     for (const Input& input :
          pick_list(app, "--gateway", flags.gateways, "SRINIT_GATEWAYS", environment)) {
         std::optional<GatewayOption> gateway = parse_gateway(input.text);
+        std::string reason = gateway ? "" : explain_gateway_error(input.text);
+        if (!reason.empty()) {
+            throw BadInput{"invalid " + input.source + " '" + input.text + "': " + reason};
+        }
         if (!gateway) {
             reject(input.source, input.text, kGatewayForm);
         }
@@ -288,11 +293,19 @@ void fill_plan(const CLI::App& app, const Flags& flags, const Environment& envir
 
 void fill_process(const CLI::App& app, const Flags& flags, const Environment& environment,
                   Options& options) {
+    std::map<int, Input> remap_inputs; // FROM to the value that set it
     for (const Input& input :
          pick_list(app, "--remap-exit", flags.remaps, "SRINIT_REMAP_EXIT", environment)) {
         std::optional<std::pair<int, int>> remap = parse_remap(input.text);
         if (!remap) {
             reject(input.source, input.text, kRemapForm);
+        }
+        auto [previous, first] = remap_inputs.emplace(remap->first, input);
+        if (!first && options.remap_exit[remap->first] != remap->second) {
+            throw BadInput{"contradictory " + previous->second.source + " '" +
+                           previous->second.text + "' and " + input.source + " '" +
+                           input.text + "': expected one status for exit status " +
+                           std::to_string(remap->first)};
         }
         options.remap_exit[remap->first] = remap->second;
     }

@@ -114,7 +114,7 @@ TEST_SUITE("options") {
 
     TEST_CASE("gateway by name and by subnet") {
         srinit::Options options = accept({"--gateway", "eth1=198.18.1.254", "--gateway",
-                                          "198.18.2.7/24=198.18.2.254", "--gateway",
+                                          "198.18.2.0/24=198.18.2.254", "--gateway",
                                           "fd00:3::/64=fd00:3::1", "x"});
         REQUIRE(options.plan.gateways.size() == 3);
         const auto& by_name = options.plan.gateways[0];
@@ -314,6 +314,43 @@ TEST_SUITE("options") {
             std::string error = reject({"--gateway", value, "x"});
             CHECK(contains(error, std::string("invalid --gateway '") + value + "'"));
         }
+    }
+
+    TEST_CASE("gateway subnet with host bits rejected") {
+        std::string error = reject({"--gateway", "198.18.2.5/24=198.18.2.1", "x"});
+        CHECK(contains(error, "invalid --gateway '198.18.2.5/24=198.18.2.1'"));
+        CHECK(contains(error, "host bits set"));
+        CHECK(contains(error, "did you mean 198.18.2.0/24?"));
+        std::string ipv6 = reject({"--gateway", "fd00:3::1/64=fd00:3::fe", "x"});
+        CHECK(contains(ipv6, "did you mean fd00:3::/64?"));
+    }
+
+    TEST_CASE("gateway subnet with host bits in environment rejected") {
+        std::string error = reject({"x"}, {{"SRINIT_GATEWAYS", "198.18.2.5/24=198.18.2.1"}});
+        CHECK(contains(error, "invalid SRINIT_GATEWAYS '198.18.2.5/24=198.18.2.1'"));
+        CHECK(contains(error, "did you mean 198.18.2.0/24?"));
+    }
+
+    TEST_CASE("gateway of other family rejected") {
+        std::string error = reject({"--gateway", "198.18.2.0/24=fd00::1", "x"});
+        CHECK(contains(error, "the subnet 198.18.2.0/24 is IPv4 and the gateway fd00::1 is IPv6"));
+        CHECK(contains(error, "same family"));
+        std::string variable = reject({"x"}, {{"SRINIT_GATEWAYS", "fd00:3::/64=198.18.2.1"}});
+        CHECK(contains(variable, "invalid SRINIT_GATEWAYS 'fd00:3::/64=198.18.2.1'"));
+        CHECK(contains(variable, "is IPv6 and the gateway 198.18.2.1 is IPv4"));
+    }
+
+    TEST_CASE("contradictory remap rejected") {
+        std::string error = reject({"--remap-exit", "3=0", "--remap-exit", "3=1", "x"});
+        CHECK(contains(error, "contradictory --remap-exit '3=0' and --remap-exit '3=1'"));
+        std::string variable = reject({"x"}, {{"SRINIT_REMAP_EXIT", "3=0,143=0 3=1"}});
+        CHECK(contains(variable, "contradictory SRINIT_REMAP_EXIT '3=0' and SRINIT_REMAP_EXIT '3=1'"));
+    }
+
+    TEST_CASE("repeated equal remap accepted") {
+        srinit::Options options = accept({"--remap-exit", "3=0", "--remap-exit", "3=0", "x"});
+        CHECK(options.remap_exit.size() == 1);
+        CHECK(options.remap_exit.at(3) == 0);
     }
 
     TEST_CASE("malformed gateway in environment rejected") {
