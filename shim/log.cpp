@@ -10,6 +10,8 @@ namespace {
 
 spdlog::level::level_enum to_spdlog_level(LogLevel level) {
     switch (level) {
+    case LogLevel::error:
+        return spdlog::level::err;
     case LogLevel::warning:
         return spdlog::level::warn;
     case LogLevel::debug:

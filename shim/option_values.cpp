@@ -76,7 +76,10 @@ std::optional<bool> parse_bool(std::string_view text) {
 }
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
-    if (equals_ignoring_case(text, "warning")) {
+    if (equals_ignoring_case(text, "error")) {
+        return LogLevel::error;
+    }
+    if (equals_ignoring_case(text, "warn") || equals_ignoring_case(text, "warning")) {
         return LogLevel::warning;
     }
     if (equals_ignoring_case(text, "info")) {

@@ -34,7 +34,7 @@ inline constexpr NumberRange kRulePriorityRange{1, 32764, 1000,
                                                 "a number from 1 to 32764, such as 1000"};
 
 inline constexpr const char* kBoolForm = "1, 0, true, false, yes or no";
-inline constexpr const char* kLogLevelForm = "warning, info or debug";
+inline constexpr const char* kLogLevelForm = "error, warn (or warning), info or debug";
 inline constexpr const char* kGatewayForm =
     "NAME=ADDRESS or SUBNET=ADDRESS, such as eth1=198.18.1.254 or 198.18.1.0/24=198.18.1.254";
 inline constexpr const char* kExcludeForm = "an interface name or glob, such as eth2 or veth*";
@@ -52,7 +52,7 @@ std::optional<uint64_t> parse_number(std::string_view text, uint64_t min, uint64
 // 1, 0, true, false, yes, no, in any case.
 std::optional<bool> parse_bool(std::string_view text);
 
-// warning, info, debug, in any case.
+// error, warn, warning, info, debug, in any case.
 std::optional<LogLevel> parse_log_level(std::string_view text);
 
 // A whole number with an optional unit: ms, s, m or h; no unit means seconds. At most

@@ -164,7 +164,8 @@ void add_flag_options(CLI::App& app, Flags& flags) {
                  "manage routing even in what looks like the host's network namespace "
                  "[SRINIT_HOST_NETWORK]");
     app.add_flag("-q,--quiet", flags.quiet,
-                 "log warnings and errors only [SRINIT_LOG_LEVEL=warning]");
+                 std::string("log warnings and errors only [SRINIT_LOG_LEVEL=warn; it takes ") +
+                     kLogLevelForm + "]");
     app.add_flag("-v,--verbose", flags.verbose,
                  "log debug lines too: each netlink change, signal, reaped pid "
                  "[SRINIT_LOG_LEVEL=debug]");

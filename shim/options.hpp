@@ -13,7 +13,8 @@
 
 namespace srinit {
 
-enum class LogLevel { warning, info, debug }; // -q, default, -v
+// -q, default, -v; error (errors only) is set by SRINIT_LOG_LEVEL=error.
+enum class LogLevel { warning, info, debug, error };
 
 struct Options {
     PlanOptions plan;

@@ -2,6 +2,7 @@
 # Input that matches nothing gets one line: a --gateway for an interface or subnet that does
 # not exist (once, not per resync), unknown SRINIT_* variables, no managed interface, a
 # COMMAND under --dry-run. With -v each skip line appears once, not on every resync.
+# SRINIT_LOG_LEVEL=error hides warnings, and warn is taken as warning.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_one_link.sh"
 require_root
@@ -47,6 +48,15 @@ srinit_wait 5
 check_line "unknown variables warned" 'warning: .*unknown environment variables SRINIT_(GATEWAY, SRINIT_FOO|FOO, SRINIT_GATEWAY);' \
     cat "$SRINIT_LOG"
 check_no_line "test variable not warned" 'unknown .*SRINIT_EVENT_BUFFER.*;' cat "$SRINIT_LOG"
+
+SRINIT_FOO=1 SRINIT_LOG_LEVEL=error srinit_start "$app" --no-watch -- /bin/true
+srinit_wait 5
+check_status "log level error exits 0" 0 $?
+check_no_line "log level error hides warnings" 'warning:' cat "$SRINIT_LOG"
+SRINIT_FOO=1 SRINIT_LOG_LEVEL=warn srinit_start "$app" --no-watch -- /bin/true
+srinit_wait 5
+check_line "log level warn shows warnings" 'warning: .*SRINIT_FOO' cat "$SRINIT_LOG"
+check_no_line "log level warn hides info" 'info:' cat "$SRINIT_LOG"
 
 timeout 10 ip netns exec "$app" "$SRINIT" --dry-run -- sleep 3 >/dev/null 2>"$KT_TMP/dry-run.err"
 check_status "dry run with command exits 0" 0 $?

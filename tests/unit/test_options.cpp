@@ -249,6 +249,21 @@ TEST_SUITE("options") {
         CHECK(accept({"x"}, {{"SRINIT_LOG_LEVEL", "warning"}}).log_level == LogLevel::warning);
         CHECK(accept({"x"}, {{"SRINIT_LOG_LEVEL", "info"}}).log_level == LogLevel::info);
         CHECK(accept({"x"}, {{"SRINIT_LOG_LEVEL", "debug"}}).log_level == LogLevel::debug);
+        CHECK(accept({"x"}, {{"SRINIT_LOG_LEVEL", "warn"}}).log_level == LogLevel::warning);
+        CHECK(accept({"x"}, {{"SRINIT_LOG_LEVEL", "WARN"}}).log_level == LogLevel::warning);
+        CHECK(accept({"x"}, {{"SRINIT_LOG_LEVEL", "error"}}).log_level == LogLevel::error);
+    }
+
+    TEST_CASE("help lists every log level") {
+        // The help wraps lines, so runs of spaces and newlines are compared as one space.
+        std::string help;
+        for (char c : parse({"--help"}).output) {
+            bool space = c == ' ' || c == '\n';
+            if (!space || (!help.empty() && help.back() != ' ')) {
+                help += space ? ' ' : c;
+            }
+        }
+        CHECK(contains(help, "it takes error, warn (or warning), info or debug"));
     }
 
     TEST_CASE("flag wins over environment") {
@@ -400,7 +415,7 @@ TEST_SUITE("options") {
     TEST_CASE("bad log level environment rejected") {
         std::string error = reject({"x"}, {{"SRINIT_LOG_LEVEL", "loud"}});
         CHECK(contains(error, "invalid SRINIT_LOG_LEVEL 'loud'"));
-        CHECK(contains(error, "warning, info or debug"));
+        CHECK(contains(error, "error, warn (or warning), info or debug"));
     }
 
     TEST_CASE("bad duration rejected") {
