@@ -12,6 +12,7 @@ COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 VERSION := $(RELEASE)$(if $(COMMIT), ($(COMMIT)))
 
 BUILD ?= build
+export BUILD # for the test and benchmark scripts
 DEPS_STAMP := $(BUILD)/.deps-ok
 LIBMNL := $(BUILD)/libmnl/libmnl.a
 

@@ -15,7 +15,9 @@
 set -u
 
 DK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SRINIT=${SRINIT:-$DK_ROOT/${BUILD:-build}/srinit}
+DK_BUILD=${BUILD:-build}
+[[ "$DK_BUILD" = /* ]] || DK_BUILD=$DK_ROOT/$DK_BUILD
+SRINIT=${SRINIT:-$DK_BUILD/srinit}
 # ns_sysctl, veth_add and addr_add, shared with the kernel tests.
 # shellcheck source=tests/net_lib.sh
 source "$DK_ROOT/tests/net_lib.sh"

@@ -11,7 +11,9 @@
 set -u
 
 KT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SRINIT=${SRINIT:-$KT_ROOT/${BUILD:-build}/srinit}
+KT_BUILD=${BUILD:-build}
+[[ "$KT_BUILD" = /* ]] || KT_BUILD=$KT_ROOT/$KT_BUILD
+SRINIT=${SRINIT:-$KT_BUILD/srinit}
 [[ "$SRINIT" = /* ]] || SRINIT=$PWD/$SRINIT
 
 KT_SUFFIX=$(printf '%s-%04x' "$$" "$RANDOM")
