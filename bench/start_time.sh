@@ -9,6 +9,7 @@ set -eu
 build=${BUILD:-build}
 srinit=$(realpath "${SRINIT:-$build/srinit}")
 stamp=$(realpath "$build/exec_stamp")
+start_stamp=$(realpath "$build/start_stamp")
 trials=${1:-50}
 suffix=$$
 app=srinit-bench-app-$suffix
@@ -40,7 +41,9 @@ make_interfaces() {
 }
 
 # Runs inside the app namespace: TRIALS runs of one entrypoint, each from a clean state,
-# printing the microseconds from start to the child's exec, one per line.
+# printing the microseconds from start to the child's exec, one per line. The entrypoint
+# runs under start_stamp, which takes the start time just before it executes the
+# entrypoint, so the shell's fork is not counted.
 cat >"$work/trials.sh" <<'INNER'
 set -eu
 trials=$1 undo=$2
@@ -48,9 +51,8 @@ shift 2
 for ((trial = 0; trial < trials; trial++)); do
     ip -6 -batch "$undo.6" 2>/dev/null || true
     ip -4 -batch "$undo.4" 2>/dev/null || true
-    start=${EPOCHREALTIME/./}
-    exec_time=$("$@")
-    echo $((exec_time - start))
+    exec_time=$("$@" 3>start)
+    echo $((exec_time - $(cat start)))
 done
 INNER
 
@@ -60,8 +62,17 @@ summarize() {
         printf "%.2f %.2f\n", v[int((NR + 1) / 2)] / 1000, v[int(NR * 0.9 + 0.5)] / 1000 }'
 }
 
+# The floor of both columns: start_stamp executing the application directly.
+make_interfaces 1
+ip netns exec "$app" bash -c "cd $work && bash trials.sh $trials /dev/null \
+    $start_stamp $stamp" | summarize >"$work/baseline.txt"
+read -r baseline_median baseline_p90 <"$work/baseline.txt"
+echo "exec of the application alone: median $baseline_median ms, p90 $baseline_p90 ms"
+ip netns del "$app"
+ip netns del "$peer"
+
 printf '%-11s %-22s %-22s %s\n' interfaces "srinit median/p90 ms" "ip(8) script median/p90 ms" ratio
-for count in 1 16 64; do
+for count in ${COUNTS:-1 16 64}; do
     make_interfaces "$count"
     ip netns exec "$app" "$srinit" -q --dry-run -- true >"$work/commands"
     # ip -batch takes no -4 or -6 on its lines, so the undo list is split per family.
@@ -76,10 +87,10 @@ for count in 1 16 64; do
         echo 'exec "$@"'
     } >"$work/entrypoint.sh"
 
-    ip netns exec "$app" bash "$work/trials.sh" "$trials" "$work/undo" \
-        "$srinit" -q --no-watch -- "$stamp" | summarize >"$work/srinit.txt"
-    ip netns exec "$app" bash "$work/trials.sh" "$trials" "$work/undo" \
-        /bin/sh "$work/entrypoint.sh" "$stamp" | summarize >"$work/script.txt"
+    ip netns exec "$app" bash -c "cd $work && bash trials.sh $trials undo \
+        $start_stamp $srinit -q --no-watch -- $stamp" | summarize >"$work/srinit.txt"
+    ip netns exec "$app" bash -c "cd $work && bash trials.sh $trials undo \
+        $start_stamp /bin/sh entrypoint.sh $stamp" | summarize >"$work/script.txt"
 
     read -r srinit_median srinit_p90 <"$work/srinit.txt"
     read -r script_median script_p90 <"$work/script.txt"

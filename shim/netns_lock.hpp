@@ -32,6 +32,12 @@ class NetnsLock {
 
     bool held() const { return m_held; }
 
+    // Gives the lock up: closes the listening socket, so that a waiting srinit takes over.
+    void release() {
+        m_socket = Fd();
+        m_held = false;
+    }
+
     // While the lock is held by another process: watches the connection to the holder in
     // `loop` and, when it hangs up, tries again. `on_acquired` runs once, from the loop,
     // when this process takes the lock over.

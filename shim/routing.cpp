@@ -146,17 +146,25 @@ bool send_changes(Socket& socket, const std::vector<Change>& changes, const Snap
     return ok;
 }
 
+void log_host_network(const Options& options, const NamespaceVerdict& verdict) {
+    auto level = options.require_routing ? spdlog::level::err : spdlog::level::info;
+    spdlog::log(level,
+                "leaving routing alone: this looks like the host's network namespace ({}); "
+                "--host-network (SRINIT_HOST_NETWORK=1) manages it anyway",
+                verdict.evidence);
+}
+
 // Tells whether routing may be managed here, logging why not: the host's network namespace
 // (unless --host-network), or no CAP_NET_ADMIN (--dry-run only reads, so it needs none).
 bool may_manage(const Options& options) {
+    // The inode check costs one readlink. The check for hardware beside a runtime's bridge
+    // needs the interface names: --dry-run lists them here, and a real start takes them from
+    // its first dump (looks_like_host), which saves a second link dump before the child runs.
     if (!options.host_network) {
-        NamespaceVerdict verdict = detect_host_network();
+        NamespaceVerdict verdict =
+            options.dry_run ? detect_host_network() : detect_host_network("/", {});
         if (verdict.host) {
-            auto level = options.require_routing ? spdlog::level::err : spdlog::level::info;
-            spdlog::log(level,
-                        "leaving routing alone: this looks like the host's network namespace "
-                        "({}); --host-network (SRINIT_HOST_NETWORK=1) manages it anyway",
-                        verdict.evidence);
+            log_host_network(options, verdict);
             return false;
         }
     }
@@ -257,11 +265,36 @@ std::optional<int> Routing::start() {
         // A table conflict leaves an interface without routing, which --require-routing
         // counts as a failure even though every change sent was accepted.
         bool ok = resync();
+        if (m_state->host_network) {
+            return outcome(!options.require_routing);
+        }
         return outcome(ok && !m_state->table_conflict);
     } catch (const std::exception& error) {
         spdlog::error("failed to set up routing: {}; routing is left as it is", error.what());
         return outcome(false);
     }
+}
+
+bool Routing::State::looks_like_host(const Snapshot& snapshot) {
+    if (host_checked || options.host_network) {
+        return host_network;
+    }
+    host_checked = true;
+    std::vector<std::string> names;
+    for (const Link& link : snapshot.links) {
+        names.push_back(link.name);
+    }
+    NamespaceVerdict verdict = detect_host_network("/", names);
+    if (!verdict.host) {
+        return false;
+    }
+    log_host_network(options, verdict);
+    host_network = true;
+    events.reset();
+    guess_timer.reset();
+    socket.reset();
+    lock.release();
+    return true;
 }
 
 bool Routing::resync() {
@@ -278,6 +311,9 @@ bool Routing::State::resync() {
             return false;
         }
         const auto& [snapshot, plan] = *planned;
+        if (looks_like_host(snapshot)) {
+            return false;
+        }
         table_conflict = !plan.errors.empty();
         Failures failures;
         bool ok = send_changes(*socket, reconcile(plan, snapshot), snapshot, failures);

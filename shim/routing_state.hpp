@@ -86,7 +86,13 @@ struct Routing::State {
     bool events_lost = false; // an overflow since the last resync
     std::chrono::steady_clock::time_point last_loss_warning;
 
+    // Set when the first dump shows hardware beside a container runtime's bridge: the host's
+    // network namespace, where routing is left alone (unless --host-network).
+    bool host_checked = false;
+    bool host_network = false;
+
     bool open_sockets();
+    bool looks_like_host(const Snapshot& snapshot);
     bool resync();
     void follow_events(EventLoop& loop);
     void read_events(EventLoop& loop);

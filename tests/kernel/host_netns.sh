@@ -23,6 +23,13 @@ check_status "host network child status kept" 3 $?
 check_same "host network routing left alone" "$before" "$(routing_snapshot "$app")"
 check_line "host network log says why" 'eth0.*docker0' cat "$SRINIT_LOG"
 
+# While watching too: an address added later gets no rule, and srinit still exits cleanly.
+srinit_start "$app" -- /bin/sh -c 'sleep 1; exit 4'
+sleep 0.3
+ip -n "$app" addr add 198.18.9.2/24 dev eth1
+srinit_wait 5
+check_status "host network watching child status kept" 4 $?
+check_no_line "host network watching adds no rule" 'proto 83' ip -n "$app" rule show
 srinit_start "$app" --no-watch --host-network -- /bin/true
 srinit_wait 5
 check_status "host network override exits 0" 0 $?
