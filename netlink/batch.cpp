@@ -8,6 +8,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <string>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace srinit {
 
@@ -19,8 +21,12 @@ namespace {
 // is often 208 KiB (net.core.rmem_default); 8 KiB is about 100 requests, well inside it.
 constexpr size_t kBatchBytes = 8192;
 
-// Datagrams of acknowledgements are small, because NETLINK_CAP_ACK leaves out the request.
-constexpr size_t kReceiveBufferSize = 16384;
+// The kernel queues each acknowledgement as a datagram of its own, so they are read up to
+// kAckSlots per recvmmsg call instead of one per recvfrom. A slot holds one datagram: an
+// acknowledgement is small, because NETLINK_CAP_ACK leaves out the request, and even with
+// the kernel's extended ack text it stays far below kAckSlotSize.
+constexpr size_t kAckSlots = 32;
+constexpr size_t kAckSlotSize = 2048;
 
 // The requests of one sendto: changes[first, first + sequences.size()).
 struct Chunk {
@@ -107,19 +113,48 @@ void record(const nlmsghdr* message, uint32_t port, Chunk& chunk,
     --chunk.pending;
 }
 
+// Buffers for reading acknowledgements with recvmmsg: one slot of kAckSlotSize bytes each.
+struct AckSlots {
+    AckSlots() : buffer(kAckSlots * kAckSlotSize), vectors(kAckSlots), headers(kAckSlots) {}
+
+    void reset() {
+        for (size_t i = 0; i < kAckSlots; ++i) {
+            vectors[i] = iovec{buffer.data() + i * kAckSlotSize, kAckSlotSize};
+            headers[i] = mmsghdr{};
+            headers[i].msg_hdr.msg_iov = &vectors[i];
+            headers[i].msg_hdr.msg_iovlen = 1;
+        }
+    }
+
+    std::vector<char> buffer;
+    std::vector<iovec> vectors;
+    std::vector<mmsghdr> headers;
+};
+
 std::optional<Error> receive_acknowledgements(Socket& socket, Chunk& chunk,
                                               std::vector<ChangeResult>& results) {
-    std::vector<char> buffer(kReceiveBufferSize);
+    AckSlots slots;
     while (chunk.pending > 0) {
-        ssize_t length = mnl_socket_recvfrom(socket.get(), buffer.data(), buffer.size());
-        if (length < 0 && errno == EINTR)
+        slots.reset();
+        // MSG_WAITFORONE blocks for the first datagram only, then takes what is queued.
+        int received =
+            recvmmsg(socket.fd(), slots.headers.data(), kAckSlots, MSG_WAITFORONE, nullptr);
+        if (received < 0 && errno == EINTR)
             continue;
-        if (length < 0)
-            return socket_error("recvfrom", chunk.sequences.size());
-        int remaining = static_cast<int>(length);
-        const auto* message = reinterpret_cast<const nlmsghdr*>(buffer.data());
-        for (; mnl_nlmsg_ok(message, remaining); message = mnl_nlmsg_next(message, &remaining))
-            record(message, socket.port(), chunk, results);
+        if (received < 0)
+            return socket_error("recvmmsg", chunk.sequences.size());
+        for (int i = 0; i < received; ++i) {
+            // A cut datagram would leave its change without an acknowledgement forever.
+            if ((slots.headers[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
+                errno = EMSGSIZE;
+                return socket_error("recvmmsg", chunk.sequences.size());
+            }
+            int remaining = static_cast<int>(slots.headers[i].msg_len);
+            const auto* message = static_cast<const nlmsghdr*>(slots.vectors[i].iov_base);
+            for (; mnl_nlmsg_ok(message, remaining);
+                 message = mnl_nlmsg_next(message, &remaining))
+                record(message, socket.port(), chunk, results);
+        }
     }
     return std::nullopt;
 }
