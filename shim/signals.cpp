@@ -65,9 +65,11 @@ SignalState SignalState::block_signals() {
     }
     ::sigprocmask(SIG_SETMASK, &state.m_blocked, &state.m_original_mask);
 
-    // sigaction fails (EINVAL) for SIGKILL, SIGSTOP and glibc's reserved signals; those are
-    // neither saved nor restored.
-    for (int signo = 1; signo < NSIG; ++signo) {
+    // Only the three dispositions changed below are saved: srinit installs no handler, so
+    // every other signal keeps the disposition srinit inherited, and the child inherits it
+    // in turn through fork and exec. Two syscalls per signal for all 64 would cost about
+    // 0.1 ms of start-up on a virtual machine.
+    for (int signo : {SIGTTIN, SIGTTOU, SIGCHLD}) {
         state.m_saved[signo] = ::sigaction(signo, nullptr, &state.m_original_actions[signo]) == 0;
     }
 
@@ -79,6 +81,17 @@ SignalState SignalState::block_signals() {
     // would never return the child's status.
     set_disposition(SIGCHLD, SIG_DFL);
     return state;
+}
+
+SignalState::Handler SignalState::inherited_disposition(int signo) const {
+    if (m_saved[signo]) {
+        return m_original_actions[signo].sa_handler;
+    }
+    struct sigaction current {};
+    if (::sigaction(signo, nullptr, &current) < 0) {
+        return SIG_DFL;
+    }
+    return current.sa_handler;
 }
 
 void SignalState::restore() const {
@@ -96,7 +109,7 @@ std::optional<int> SignalState::pending_terminating_signal() const {
         return std::nullopt;
     }
     for (int signo = 1; signo < NSIG; ++signo) {
-        bool inherited_ignore = m_saved[signo] && m_original_actions[signo].sa_handler == SIG_IGN;
+        bool inherited_ignore = inherited_disposition(signo) == SIG_IGN;
         if (sigismember(&pending, signo) == 1 && terminates_by_default(signo) && !inherited_ignore) {
             return signo;
         }

@@ -15,13 +15,15 @@ namespace srinit {
 class SignalState {
   public:
     // Blocks every signal except the fault signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-    // SIGABRT, SIGTRAP, SIGSYS), after saving the original mask and dispositions. Then
-    // ignores SIGTTIN and SIGTTOU and resets an inherited "ignore" of SIGCHLD to default,
-    // so that exited children stay waitable. Call first thing in main.
+    // SIGABRT, SIGTRAP, SIGSYS), after saving the original mask and the dispositions of
+    // SIGTTIN, SIGTTOU and SIGCHLD. Then ignores SIGTTIN and SIGTTOU and resets an
+    // inherited "ignore" of SIGCHLD to default, so that exited children stay waitable.
+    // srinit changes no other disposition. Call first thing in main.
     static SignalState block_signals();
 
-    // Restores the saved mask and dispositions. Async-signal-safe: for the child between
-    // fork and exec. Signals that srinit inherited as ignored stay ignored.
+    // Restores the saved mask and the three saved dispositions; the others were never
+    // changed. Async-signal-safe: for the child between fork and exec. Signals that srinit
+    // inherited as ignored stay ignored.
     void restore() const;
 
     // Returns a pending signal that would have ended srinit without the blocking: its default
@@ -33,7 +35,13 @@ class SignalState {
     const sigset_t& blocked() const { return m_blocked; }
 
   private:
+    using Handler = void (*)(int);
+
     SignalState() = default;
+
+    // The disposition srinit inherited for `signo`: the saved one for the signals whose
+    // disposition srinit changed, the current one for all others.
+    Handler inherited_disposition(int signo) const;
 
     sigset_t m_original_mask{};
     sigset_t m_blocked{};
