@@ -16,8 +16,7 @@ export BUILD # for the test and benchmark scripts
 DEPS_STAMP := $(BUILD)/.deps-ok
 LIBMNL := $(BUILD)/libmnl/libmnl.a
 
-CPPFLAGS += -I. -DSPDLOG_COMPILED_LIB -DFMT_HEADER_ONLY -DSPDLOG_FMT_EXTERNAL \
-	-DSRINIT_VERSION='"$(VERSION)"' -MMD -MP
+CPPFLAGS += -I. -DSPDLOG_COMPILED_LIB -DFMT_HEADER_ONLY -DSPDLOG_FMT_EXTERNAL -MMD -MP
 CXXFLAGS ?= -Os
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -ffunction-sections -fdata-sections
 # A static init's resident memory is mostly its own code, since nearly every 64 KiB of its
@@ -44,9 +43,22 @@ $(DEPS_STAMP): scripts/deps.sh scripts/fetch-libmnl.sh
 
 $(LIBMNL): | $(DEPS_STAMP)
 
-$(BUILD)/%.o: %.cpp | $(DEPS_STAMP)
+# write_if_changed FILE,TEXT writes TEXT to FILE unless FILE holds exactly TEXT already
+# (neither may contain "|"), so that FILE's time changes only with its text.
+write_if_changed = $(if $(findstring |$(2)|,|$(file <$(1))|),,$(file >$(1),$(2)))
+
+# Every object depends on the command it was compiled with, and options.o, which prints
+# the version, on the version, so a change of flags or commit rebuilds what it affects.
+$(shell mkdir -p $(BUILD))
+$(call write_if_changed,$(BUILD)/compile-command,$(CXX) $(CPPFLAGS) $(CXXFLAGS))
+$(call write_if_changed,$(BUILD)/version,$(VERSION))
+
+$(BUILD)/%.o: %.cpp $(BUILD)/compile-command | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/shim/options.o: CPPFLAGS += -DSRINIT_VERSION='"$(VERSION)"'
+$(BUILD)/shim/options.o: $(BUILD)/version
 
 $(BUILD)/srinit: $(MAIN_OBJ) $(LIB_OBJ) $(LIBMNL)
 	$(CXX) $(CXXFLAGS) $(STATIC_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJ) $(LIBMNL)
