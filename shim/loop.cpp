@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 namespace srinit {
 
@@ -58,16 +59,23 @@ int EventLoop::run() {
             return 1;
         }
         for (int i = 0; i < count && !m_stopped; ++i) {
-            // An earlier callback in this batch may have unwatched the descriptor. The
-            // callback is copied because it may unwatch itself, destroying it while it runs.
+            // An earlier callback in this batch may have unwatched the descriptor.
             auto found = m_callbacks.find(events[i].data.fd);
             if (found != m_callbacks.end()) {
-                Callback callback = found->second;
-                callback();
+                run_callback(found->first, found->second);
             }
         }
     }
     return m_status;
+}
+
+void EventLoop::run_callback(int fd, Callback callback) {
+    // An exception must not end PID 1, which would take the whole container down with it.
+    try {
+        callback();
+    } catch (const std::exception& error) {
+        spdlog::error("handling file descriptor {} failed: {}; srinit goes on", fd, error.what());
+    }
 }
 
 void EventLoop::stop(int status) {

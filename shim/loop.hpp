@@ -21,11 +21,16 @@ class EventLoop {
     void unwatch(int fd);
 
     // Runs until stop() is called from a callback; returns the status given to stop().
-    // epoll_wait failing with EINTR is retried; the loop never throws.
+    // epoll_wait failing with EINTR is retried. A std::exception from a callback is logged
+    // and the loop goes on.
     int run();
     void stop(int status);
 
   private:
+    // Copies the callback, because the callback may unwatch its own descriptor and so
+    // destroy the stored copy while it runs.
+    void run_callback(int fd, Callback callback);
+
     int m_epoll = -1;
     std::map<int, Callback> m_callbacks;
     bool m_stopped = false;

@@ -1,4 +1,4 @@
-// The routing side of srinit as the main loop sees it: set up at start, then follow
+// The routing side of srinit, as the main loop uses it: set up at start, then follow
 // network changes. This is the one place where shim/ meets netlink/.
 #pragma once
 
@@ -18,7 +18,8 @@ class Routing {
     // Checks CAP_NET_ADMIN and the network namespace, dumps, plans, reconciles and applies,
     // logging one info line per managed interface. Returns an exit status when srinit must
     // stop before starting the child (1: --require-routing and routing failed; 0: after
-    // --dry-run printed its commands), nullopt to go on. Never throws.
+    // --dry-run printed its commands), nullopt to go on. Logs any std::exception instead of
+    // throwing it.
     std::optional<int> start();
 
     // Adds the netlink event socket (and its timers) to `loop`, so that later changes are
@@ -27,7 +28,7 @@ class Routing {
 
     // Dumps, plans, reconciles and applies once, logging each change at info. Used by start()
     // and for every resynchronisation after network events. Returns false when the dump or
-    // the batch failed (already logged). Never throws.
+    // the batch failed (already logged). Logs any std::exception instead of throwing it.
     bool resync();
 
   private:

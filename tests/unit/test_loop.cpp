@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace {
@@ -33,6 +34,20 @@ TEST_SUITE("event loop") {
         });
         CHECK(loop.run() == 7);
         CHECK(calls == 1);
+    }
+
+    TEST_CASE("throwing callback keeps loop running") {
+        srinit::EventLoop loop;
+        Pipe first = make_pipe();
+        Pipe second = make_pipe();
+        REQUIRE(::write(first.write_end.get(), "x", 1) == 1);
+        loop.watch(first.read_end.get(), [&] {
+            loop.unwatch(first.read_end.get());
+            REQUIRE(::write(second.write_end.get(), "y", 1) == 1);
+            throw std::runtime_error("test failure in a callback");
+        });
+        loop.watch(second.read_end.get(), [&] { loop.stop(5); });
+        CHECK(loop.run() == 5);
     }
 
     TEST_CASE("callback may unwatch itself") {
