@@ -1,6 +1,8 @@
-# Namespace helpers shared by the kernel tests (tests/kernel/lib.sh) and the Docker tests
-# (tests/docker/lib.sh). Every `ip` call names its namespace, and addresses are limited to
-# 198.18.0.0/15 and fd00::/8.
+# Namespace and client helpers shared by the kernel tests (tests/kernel/lib.sh) and the
+# Docker tests (tests/docker/lib.sh). Every `ip` call names its namespace, and addresses are
+# limited to 198.18.0.0/15 and fd00::/8. The sourcing library sets FETCH_TIMEOUT (seconds),
+# FETCH_PAGE (the body a server returns) and FETCH_SUFFIX (the per-run namespace suffix),
+# and defines pass and fail.
 
 # Writes a sysctl inside NS only.
 ns_sysctl() {
@@ -26,4 +28,40 @@ addr_add() {
             exit 1
             ;;
     esac
+}
+
+# Fetches URL from NS with a short timeout; prints the body. Extra curl options go first,
+# such as `--interface ADDRESS` to bind the source address. Exit status as curl's
+# (28: timed out).
+fetch() {
+    local ns=$1
+    shift
+    ip netns exec "$ns" curl -sS --max-time "$FETCH_TIMEOUT" "$@" 2>&1
+}
+
+# PASS when the fetch from NS returns FETCH_PAGE.
+check_fetch() {
+    local name=$1 ns=$2 output
+    shift 2
+    output=$(fetch "$ns" "$@")
+    if [[ "$output" == "$FETCH_PAGE" ]]; then
+        pass "$name"
+    else
+        fail "$name" "fetch ${*: -1} from ${ns%"$FETCH_SUFFIX"} failed: ${output:-no output}"
+    fi
+}
+
+# PASS when the fetch from NS times out: the failure a scenario reproduces without srinit.
+check_fetch_times_out() {
+    local name=$1 ns=$2 output status
+    shift 2
+    output=$(fetch "$ns" "$@")
+    status=$?
+    if [[ $status -eq 28 ]]; then
+        pass "$name"
+    elif [[ $status -eq 0 ]]; then
+        fail "$name" "fetch ${*: -1} succeeded; the topology does not reproduce the failure"
+    else
+        fail "$name" "fetch ${*: -1} failed other than by timeout (curl $status): $output"
+    fi
 }

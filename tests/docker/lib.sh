@@ -24,6 +24,7 @@ source "$DK_ROOT/tests/net_lib.sh"
 [[ "$SRINIT" = /* ]] || SRINIT=$PWD/$SRINIT
 
 DK_SUFFIX=$(printf '%s%04x' "$$" "$RANDOM")
+FETCH_SUFFIX=-$DK_SUFFIX
 DK_DIR=/tmp/srinit-docker-$DK_SUFFIX
 DK_NS=dkr-$DK_SUFFIX # dockerd's namespace: the "Docker host"
 DK_NAMESPACES=()
@@ -33,7 +34,7 @@ DK_PASSED=0
 DK_FAILED=0
 DK_SKIPPED=0
 DK_DUMP_CONTAINER="" # the container whose rules and routes a FAIL line dumps
-DK_FETCH_TIMEOUT=2   # seconds: the failing half of a scenario waits this long per fetch
+FETCH_TIMEOUT=2   # seconds: the failing half of a scenario waits this long per fetch
 
 # /usr/local/bin/docker may be another client than Debian's docker.io, which matches dockerd.
 DOCKER=/usr/bin/docker
@@ -218,6 +219,7 @@ ns_add() {
 # The page that the images serve: the compose example's content.
 DK_WWW=$DK_ROOT/examples/compose/www
 DK_PAGE=$(cat "$DK_WWW/index.html")
+FETCH_PAGE=$DK_PAGE
 
 # Builds image TAG FROM scratch holding busybox with the applet links sh and httpd, the
 # compose example's www directory and, unless BINARY is empty, BINARY as /srinit with
@@ -249,36 +251,8 @@ image_build() {
 
 # ---- clients and containers ----
 
-# Fetches URL from NS with a short timeout; prints the body. Exit status as curl's
-# (28: timed out).
-fetch() {
-    ip netns exec "$1" curl -sS --max-time "$DK_FETCH_TIMEOUT" "$2" 2>&1
-}
 
-# PASS when the fetch of URL from NS returns the page.
-check_fetch() {
-    local name=$1 ns=$2 url=$3 output
-    output=$(fetch "$ns" "$url")
-    if [[ "$output" == "$DK_PAGE" ]]; then
-        pass "$name"
-    else
-        fail "$name" "fetch $url from ${ns%-"$DK_SUFFIX"} failed: ${output:-no output}"
-    fi
-}
 
-# PASS when the fetch of URL from NS times out: the failure a scenario shows without srinit.
-check_fetch_times_out() {
-    local name=$1 ns=$2 url=$3 output status
-    output=$(fetch "$ns" "$url")
-    status=$?
-    if [[ $status -eq 28 ]]; then
-        pass "$name"
-    elif [[ $status -eq 0 ]]; then
-        fail "$name" "fetch $url was answered; the topology does not reproduce the failure"
-    else
-        fail "$name" "fetch $url failed other than by timeout (curl $status): $output"
-    fi
-}
 
 # Prints the pid of running CONTAINER's first process, or nothing.
 container_pid() {

@@ -15,6 +15,7 @@
 #               it, the child's bounding set lacks CAP_NET_ADMIN
 #   image       the image contains srinit, busybox and the page only
 #   connect     docker network connect / disconnect on a running container
+# Before the engine starts, the build steps of Dockerfile.example run on this machine.
 set -u
 
 # shellcheck source-path=SCRIPTDIR

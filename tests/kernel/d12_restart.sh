@@ -13,17 +13,6 @@ srinit_once() {
     check_status "D12 run $kt_srinit_runs exits 0" 0 $?
 }
 
-# PASS when `ip rule` of the app namespace lists no rule twice, in either family.
-check_no_duplicate_rules() {
-    local duplicates
-    duplicates=$( (ip -n "$app" -4 rule show | sort | uniq -d; ip -n "$app" -6 rule show | sort | uniq -d))
-    if [[ -z "$duplicates" ]]; then
-        pass "$1"
-    else
-        fail "$1" "rules listed twice: $(tr -s '\n\t' '  ' <<<"$duplicates")"
-    fi
-}
-
 two_networks_build back-first 46
 require_srinit
 front_table=$(table_of "$app" "$APP_FRONT_DEV")

@@ -25,17 +25,6 @@ rule_gone_wait() {
     return 1
 }
 
-# PASS when `ip rule` of the app namespace lists no rule twice, in either family.
-check_no_duplicate_rules() {
-    local duplicates
-    duplicates=$( (ip -n "$app" -4 rule show | sort | uniq -d; ip -n "$app" -6 rule show | sort | uniq -d))
-    if [[ -z "$duplicates" ]]; then
-        pass "$1"
-    else
-        fail "$1" "rules listed twice: $(tr -s '\n\t' '  ' <<<"$duplicates")"
-    fi
-}
-
 two_networks_build back-first 4
 require_srinit
 

@@ -17,13 +17,14 @@ SRINIT=${SRINIT:-$KT_BUILD/srinit}
 [[ "$SRINIT" = /* ]] || SRINIT=$PWD/$SRINIT
 
 KT_SUFFIX=$(printf '%s-%04x' "$$" "$RANDOM")
+FETCH_SUFFIX=-$KT_SUFFIX
 KT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/srinit-kt.XXXXXX")
 KT_NAMESPACES=()
 KT_ROUTERS=()
 KT_PIDS=()
 KT_FAILED=0
 KT_DUMP_NS=""       # the namespace whose rules and routes a failing check prints
-KT_FETCH_TIMEOUT=2  # seconds: the failing half of a scenario waits this long per fetch
+FETCH_TIMEOUT=2  # seconds: the failing half of a scenario waits this long per fetch
 SRINIT_PREFIX=()    # a command put before srinit, such as setpriv to drop a capability
 SRINIT_PID=""       # the `unshare` process of the srinit started last
 SRINIT_LOG=""       # its stdout and stderr
@@ -175,6 +176,7 @@ KT_WWW=$KT_TMP/www
 mkdir -p "$KT_WWW"
 echo "srinit kernel test page" >"$KT_WWW/index.html"
 KT_PAGE="srinit kernel test page"
+FETCH_PAGE=$KT_PAGE
 
 # Starts an HTTP server on PORT (all addresses, both families) in NS, in the background.
 server_start() {
@@ -201,41 +203,8 @@ pid_stop() {
     return 0
 }
 
-# Fetches URL from NS with a short timeout; prints the body. Extra curl options go first,
-# such as `--interface ADDRESS` to bind the source address. Exit status as curl's
-# (28: timed out).
-fetch() {
-    local ns=$1
-    shift
-    ip netns exec "$ns" curl -sS --max-time "$KT_FETCH_TIMEOUT" "$@" 2>&1
-}
 
-# PASS when the fetch from NS returns the test page.
-check_fetch() {
-    local name=$1 ns=$2 output
-    shift 2
-    output=$(fetch "$ns" "$@")
-    if [[ "$output" == "$KT_PAGE" ]]; then
-        pass "$name"
-    else
-        fail "$name" "fetch ${*: -1} from ${ns%-"$KT_SUFFIX"} failed: ${output:-no output}"
-    fi
-}
 
-# PASS when the fetch from NS times out: the failure a scenario reproduces without srinit.
-check_fetch_times_out() {
-    local name=$1 ns=$2 output status
-    shift 2
-    output=$(fetch "$ns" "$@")
-    status=$?
-    if [[ $status -eq 28 ]]; then
-        pass "$name"
-    elif [[ $status -eq 0 ]]; then
-        fail "$name" "fetch ${*: -1} was answered; the topology does not reproduce the failure"
-    else
-        fail "$name" "fetch ${*: -1} failed other than by timeout (curl $status): $output"
-    fi
-}
 
 # ---- srinit ----
 
@@ -333,6 +302,17 @@ check_no_line() {
         fail "$name" "unexpected line $(grep -E -m1 -- "$pattern" <<<"$output" | tr -s '\t ' ' ') in \`${*}\`"
     else
         pass "$name"
+    fi
+}
+
+# PASS when `ip rule` of the namespace in $app lists no rule twice, in either family.
+check_no_duplicate_rules() {
+    local duplicates
+    duplicates=$( (ip -n "$app" -4 rule show | sort | uniq -d; ip -n "$app" -6 rule show | sort | uniq -d))
+    if [[ -z "$duplicates" ]]; then
+        pass "$1"
+    else
+        fail "$1" "rules listed twice: $(tr -s '\n\t' '  ' <<<"$duplicates")"
     fi
 }
 
