@@ -1,5 +1,5 @@
 #!/bin/bash
-# How fast srinit follows a network change, and what it costs while nothing changes:
+# The speed at which srinit follows a network change, and its cost while nothing changes:
 #  - latency: time from an address appearing to srinit's `from` rule for it, over TRIALS
 #    additions (median and p99). Both times come from one `ip -ts monitor` in the app
 #    namespace, so they share a clock and the monitor's own delay mostly cancels out;

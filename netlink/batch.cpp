@@ -22,8 +22,8 @@ namespace {
 constexpr size_t kBatchBytes = 8192;
 
 // The kernel queues each acknowledgement as a datagram of its own, so they are read up to
-// kAckSlots per recvmmsg call instead of one per recvfrom. A slot holds one datagram: an
-// acknowledgement is small, because NETLINK_CAP_ACK leaves out the request, and even with
+// kAckSlots per recvmmsg call instead of one per recvfrom. Each slot receives one datagram.
+// An acknowledgement is small, because NETLINK_CAP_ACK leaves out the request, and even with
 // the kernel's extended ack text it stays far below kAckSlotSize.
 constexpr size_t kAckSlots = 32;
 constexpr size_t kAckSlotSize = 2048;

@@ -18,11 +18,13 @@ struct Gateway {
                                      // and device_only
 };
 
-// Finds the gateway of `link` for `family`, trying in order: a --gateway option naming the
-// interface, a --gateway option whose subnet contains one of `addresses`, the main-table
-// default with a gateway through this interface (lowest metric first), the main-table
-// device-only default through it, and, when options.guess is set, the first host of the
-// prefix of one of `addresses` (never /31, /32, /127, /128, nor the address itself).
+// Finds the gateway of `link` for `family`. The sources, in order:
+// - a --gateway option naming the interface;
+// - a --gateway option whose subnet contains one of `addresses`;
+// - the main-table default with a gateway through this interface (lowest metric first);
+// - the main-table device-only default through it;
+// - when options.guess is set, the first host of the prefix of one of `addresses` (never
+//   for /31, /32, /127, /128, nor the address itself).
 // `addresses` are the interface's managed addresses of `family`.
 Gateway find_gateway(const Snapshot& snapshot, const Link& link, uint8_t family,
                      const std::vector<Address>& addresses, const PlanOptions& options);

@@ -17,7 +17,7 @@
 
 namespace srinit {
 
-// Buffer size that holds any single request built here.
+// Buffer size that fits any single request built here.
 constexpr size_t kMessageBufferSize = 512;
 
 // Builds RTM_NEWROUTE or RTM_DELROUTE for `route` into `buffer` (kMessageBufferSize bytes).

@@ -19,7 +19,7 @@ namespace srinit {
 
 // Time after a probe at which its neighbour entry is read. The kernel's defaults give up on
 // an unanswered address after 3 solicitations 1 s apart (mcast_solicit 3, retrans_time 1 s
-// for ARP and NDP), so 5 s leaves room for a slow first answer.
+// for ARP and NDP), so 5 s leaves room for a slow first reply.
 constexpr std::chrono::seconds kNeighbourCheckDelay{5};
 
 enum class NeighbourState {

@@ -50,7 +50,7 @@ struct Route {
     uint32_t priority = 0;   // RTA_PRIORITY (the metric)
     uint32_t flags = 0;      // rtm_flags; only RTNH_F_ONLINK takes part in comparisons
 
-    // Identity as the kernel sees it: family, table, dst, tos, priority. Two routes with the
+    // Identity as the kernel keys it: family, table, dst, tos, priority. Two routes with the
     // same key cannot both exist.
     bool same_key(const Route& other) const;
     bool operator==(const Route& other) const;

@@ -27,7 +27,7 @@ struct PlanOptions {
     bool ipv4_link_local = false;     // manage 169.254.0.0/16 addresses too
 };
 
-// Where an interface's gateway came from, in the order of discovery.
+// The source of an interface's gateway, in the order of discovery.
 enum class GatewaySource {
     option_interface, // --gateway NAME=ADDRESS
     option_subnet,    // --gateway SUBNET=ADDRESS
@@ -39,7 +39,7 @@ enum class GatewaySource {
 
 const char* to_string(GatewaySource source);
 
-// What the plan decided for one interface and family, for the log.
+// The plan's decision for one interface and family, for the log.
 struct InterfacePlan {
     uint32_t ifindex = 0;
     std::string name;

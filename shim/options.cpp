@@ -107,8 +107,9 @@ const char* const kFooter =
     "0, true, false, yes or no. Lists are separated by commas or spaces.\n"
     "\n"
     "Exit status: the child's status (128+N when signal N killed it), 2 for invalid\n"
-    "options, 1 when --require-routing is set and routing failed, 126 when COMMAND\n"
-    "is not executable, 127 when it is not found.";
+    "options, 1 when --require-routing is set and routing failed or start-up failed,\n"
+    "126 when COMMAND is not executable, 127 when it is not found, 0 after --help,\n"
+    "--version and --dry-run.";
 
 void add_value_options(CLI::App& app, Flags& flags) {
     auto last_wins = CLI::MultiOptionPolicy::TakeLast;
@@ -118,8 +119,8 @@ void add_value_options(CLI::App& app, Flags& flags) {
         ->type_name("N")
         ->multi_option_policy(last_wins);
     app.add_option("--rule-priority", flags.rule_priority,
-                   "rule priority B: `lookup main suppress_prefixlength 0` at B, `from` rules at "
-                   "B+1; 1 to 32764, below main's 32766 [SRINIT_RULE_PRIORITY, default 1000]")
+                   "priority of the rule `lookup main suppress_prefixlength 0`; `from` rules "
+                   "get N+1; 1 to 32764, below main's 32766 [SRINIT_RULE_PRIORITY, default 1000]")
         ->type_name("N")
         ->multi_option_policy(last_wins);
     app.add_option("--gateway", flags.gateways,

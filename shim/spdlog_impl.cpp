@@ -1,7 +1,7 @@
 // spdlog's implementation, compiled once in this file. Debian ships spdlog as headers plus a
-// shared library only, and a static srinit needs the code linked in. Every other file sees
-// spdlog with SPDLOG_COMPILED_LIB (set in the Makefile), which keeps the implementation out of
-// its headers, so each of those files compiles in about half the time.
+// shared library only, and a static srinit needs the code linked in. Every other file
+// includes spdlog with SPDLOG_COMPILED_LIB (set in the Makefile), which keeps the
+// implementation out of its headers, so each of those files compiles in about half the time.
 #include <spdlog/common-inl.h>
 #include <spdlog/details/backtracer-inl.h>
 #include <spdlog/details/log_msg-inl.h>

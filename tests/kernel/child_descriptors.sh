@@ -2,7 +2,7 @@
 # The child inherits srinit's standard streams and nothing of srinit's own: the netlink
 # request and event sockets, the signalfd and the epoll descriptor are all close-on-exec.
 # A leaked descriptor is one the application never opened, and a leaked event socket would
-# keep queueing notifications that nobody reads.
+# keep queueing notifications that no process reads.
 source "$(dirname "$0")/lib.sh"
 require_root
 

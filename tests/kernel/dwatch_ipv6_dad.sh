@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # An IPv6 address added while srinit runs, with real duplicate address detection on a veth
-# whose peer is up: while the address is tentative its rule is there and its table's
-# connected route has no src (the kernel rejects a tentative prefsrc); once detection
+# whose peer is up. While the address is tentative, its rule exists and its table's
+# connected route has no src, because the kernel rejects a tentative prefsrc. Once detection
 # completes, the route gains src.
 source "$(dirname "$0")/lib.sh"
 require_root

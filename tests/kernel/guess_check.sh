@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checked guesses: srinit takes the first host of a subnet as its gateway when nothing
-# better is known, asks the kernel to resolve that neighbour once the child runs, and
-# warns when the guessed gateway does not answer. An interface whose guessed gateway
-# answers gets no warning.
+# better is known. Once the child runs, it makes the kernel resolve that neighbour and
+# warns when the guessed gateway does not reply. An interface whose guessed gateway replies
+# gets no warning.
 source "$(dirname "$0")/lib.sh"
 require_root
 require_srinit

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # srinit in what looks like the host's network namespace (`docker run --network host`)
-# leaves routing alone and says why, still runs the child and keeps its exit status;
+# leaves routing alone and logs why, still runs the child and keeps its exit status;
 # --host-network overrides that. A test namespace cannot get the initial namespace's
 # inode or a hardware device, so a tmpfs mounted in srinit's private mount namespace gives
 # eth0 the `device` link in sysfs that hardware has, beside a bridge named docker0.
