@@ -58,20 +58,28 @@ NamespaceVerdict detect_host_network(const std::string& root,
     if (inode == kInitialNetnsInode) {
         return {true, "network namespace inode " + std::to_string(inode) + " is the initial one"};
     }
+    return detect_host_devices(root, interfaces);
+}
 
-    std::string physical;
+NamespaceVerdict detect_host_devices(const std::string& root,
+                                     const std::vector<std::string>& interfaces) {
+    // Names first: a container has no runtime bridge, so there the check makes no sysfs
+    // lookup at all, where reading each interface's `device` link would cost one each.
     std::string bridge;
     for (const std::string& name : interfaces) {
-        if (physical.empty() && has_device_link(root, name)) {
-            physical = name;
-        }
-        if (bridge.empty() && is_runtime_bridge(name) && is_sysfs_bridge(root, name)) {
+        if (is_runtime_bridge(name) && is_sysfs_bridge(root, name)) {
             bridge = name;
+            break;
         }
     }
-    if (!physical.empty() && !bridge.empty()) {
-        return {true, "hardware device " + physical + " sits beside the container runtime's bridge " +
-                          bridge};
+    if (bridge.empty()) {
+        return {false, ""};
+    }
+    for (const std::string& name : interfaces) {
+        if (has_device_link(root, name)) {
+            return {true, "hardware device " + name + " sits beside the container runtime's bridge " +
+                              bridge};
+        }
     }
     return {false, ""};
 }

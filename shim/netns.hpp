@@ -27,7 +27,11 @@ struct NamespaceVerdict {
 NamespaceVerdict detect_host_network(const std::string& root,
                                      const std::vector<std::string>& interfaces);
 
-// Same, for this process: root "/" and the interfaces if_nameindex(3) lists.
+// The second check alone, for callers that have made the inode check already.
+NamespaceVerdict detect_host_devices(const std::string& root,
+                                     const std::vector<std::string>& interfaces);
+
+// Both checks, for this process: root "/" and the interfaces if_nameindex(3) lists.
 NamespaceVerdict detect_host_network();
 
 } // namespace srinit

@@ -284,7 +284,7 @@ bool Routing::State::looks_like_host(const Snapshot& snapshot) {
     for (const Link& link : snapshot.links) {
         names.push_back(link.name);
     }
-    NamespaceVerdict verdict = detect_host_network("/", names);
+    NamespaceVerdict verdict = detect_host_devices("/", names);
     if (!verdict.host) {
         return false;
     }

@@ -108,9 +108,11 @@ std::optional<int> SignalState::pending_terminating_signal() const {
     if (::sigpending(&pending) < 0) {
         return std::nullopt;
     }
+    // The disposition is looked up last: for a signal srinit did not save, that is a
+    // syscall, and no signal is pending on a normal start.
     for (int signo = 1; signo < NSIG; ++signo) {
-        bool inherited_ignore = inherited_disposition(signo) == SIG_IGN;
-        if (sigismember(&pending, signo) == 1 && terminates_by_default(signo) && !inherited_ignore) {
+        if (sigismember(&pending, signo) == 1 && terminates_by_default(signo) &&
+            inherited_disposition(signo) != SIG_IGN) {
             return signo;
         }
     }
