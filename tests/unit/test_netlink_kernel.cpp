@@ -230,6 +230,49 @@ TEST_SUITE("netlink kernel") {
         });
     }
 
+    // Only the last request of a sendto sets NLM_F_ACK. Its failure must still be reported
+    // with its own error.
+    TEST_CASE("failing last change is reported") {
+        run_in_namespace([](Socket& socket) {
+            std::vector<Change> changes = table_route_and_rule(Change::Op::add);
+            changes.push_back(
+                change_of(Change::Op::add, table_route("198.18.31.0/24", "198.18.99.1")));
+            Result<std::vector<ChangeResult>> results = apply_changes(socket, changes);
+            EXPECT(results.ok());
+            EXPECT(results->size() == 3);
+            EXPECT((*results)[0].error == 0);
+            EXPECT((*results)[1].error == 0);
+            EXPECT((*results)[2].error != 0);
+            EXPECT(!(*results)[2].extack.empty());
+            return 0;
+        });
+    }
+
+    // More failures than one recvmmsg call reads, in more than one sendto, each mapped to
+    // its own change and none to the changes between them.
+    TEST_CASE("every failure in a long batch maps to its change") {
+        run_in_namespace([](Socket& socket) {
+            std::vector<Change> changes;
+            for (int i = 0; i < 300; ++i) {
+                std::string dst =
+                    "198.19." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "/32";
+                const char* gateway = i % 3 == 0 ? "198.18.99.1" : "198.18.10.1";
+                changes.push_back(change_of(Change::Op::add, table_route(dst.c_str(), gateway)));
+            }
+            Result<std::vector<ChangeResult>> results = apply_changes(socket, changes);
+            EXPECT(results.ok());
+            EXPECT(results->size() == 300);
+            for (size_t i = 0; i < results->size(); ++i) {
+                bool unreachable = i % 3 == 0;
+                EXPECT(((*results)[i].error != 0) == unreachable);
+            }
+            Result<Snapshot> snapshot = dump_snapshot(socket);
+            EXPECT(snapshot.ok());
+            EXPECT(count_routes_in(*snapshot, kTable) == 200);
+            return 0;
+        });
+    }
+
     TEST_CASE("remove deletes and repeats as done") {
         run_in_namespace([](Socket& socket) {
             EXPECT(apply_all(socket, table_route_and_rule(Change::Op::add)));
