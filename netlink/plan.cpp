@@ -92,19 +92,21 @@ struct Interface {
 
 // Returns an error when `interface.table` cannot be srinit's, else "".
 std::string check_table(const Interface& interface, const PlanOptions& options) {
-    std::string where = interface.link.name + ": table " + std::to_string(interface.table);
-    std::string fix = "; choose another --table-base (SRINIT_TABLE_BASE)";
+    const std::string& name = interface.link.name;
+    auto reject = [&](const std::string& why) {
+        return name + ": table " + std::to_string(interface.table) + why + ", so " + name +
+               " is left alone for " + family_name(interface.family) +
+               "; choose another --table-base (SRINIT_TABLE_BASE)";
+    };
     if (interface.table < options.table_base || is_reserved_table(interface.table))
-        return where + " is reserved or out of range, so " + interface.link.name +
-               " is left alone for " + family_name(interface.family) + fix;
+        return reject(" is reserved or out of range");
 
     size_t foreign = count_foreign_routes(interface.snapshot, interface.family, interface.table);
     if (foreign == 0)
         return "";
-    return where + " already holds " + std::to_string(foreign) + " " +
-           family_name(interface.family) + (foreign == 1 ? " route" : " routes") +
-           " that srinit does not own, so " +
-           interface.link.name + " is left alone for " + family_name(interface.family) + fix;
+    return reject(" already holds " + std::to_string(foreign) + " " +
+                  family_name(interface.family) + (foreign == 1 ? " route" : " routes") +
+                  " that srinit does not own");
 }
 
 // Copies `route` from main into the interface's table as srinit's own.

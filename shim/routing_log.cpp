@@ -172,7 +172,9 @@ void log_plan(const Plan& plan, const Snapshot& snapshot, const PlanOptions& opt
               LogMemory& memory) {
     log_new(memory.errors, plan.errors, spdlog::level::err);
     log_new(memory.warnings, plan.warnings, spdlog::level::warn);
-    log_new(memory.skips, describe_skips(plan), spdlog::level::debug);
+    if (spdlog::should_log(spdlog::level::debug)) {
+        log_new(memory.skips, describe_skips(plan), spdlog::level::debug);
+    }
     for (const std::string& warning : find_unmatched_gateways(options, snapshot, plan)) {
         if (memory.unmatched_gateways.insert(warning).second) {
             spdlog::warn("{}", warning);
@@ -181,6 +183,11 @@ void log_plan(const Plan& plan, const Snapshot& snapshot, const PlanOptions& opt
 }
 
 void log_interfaces(const Plan& plan, const Failures& failures, LogMemory& memory) {
+    // The level is set once at start, so lines not logged now never will be; describing
+    // them would cost more than planning did.
+    if (!spdlog::should_log(spdlog::level::info)) {
+        return;
+    }
     log_removed(memory.managed, plan);
     log_new(memory.interface_lines, describe_interfaces(plan, failures), spdlog::level::info);
     std::string unmanaged = describe_unmanaged(plan);
