@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,8 +34,8 @@ void write_report(int fd, const ChildReport& report) {
     }
 }
 
-// Runs in the child between fork and exec: async-signal-safe calls only, no allocation,
-// no logging, no exceptions.
+// Runs in the child between clone and exec, in srinit's memory: async-signal-safe calls
+// only, no allocation, no logging, no exceptions.
 [[noreturn]] void run_child(ExecPlan& plan, const SignalState& signals, NetAdmin net_admin,
                             pid_t srinit_group, int report_fd) {
     ::setpgid(0, 0);
@@ -49,6 +50,25 @@ void write_report(int fd, const ChildReport& report) {
     ExecFailure failure = plan.exec();
     write_report(report_fd, {ChildReport::exec, failure.error, failure});
     ::_exit(ExecPlan::exit_code(failure));
+}
+
+// Arguments that start_child passes on to run_child.
+struct ChildStart {
+    ExecPlan& plan;
+    const SignalState& signals;
+    NetAdmin net_admin;
+    pid_t srinit_group;
+    int report_fd;
+};
+
+// The child's stack while it shares srinit's memory. run_child needs a few KiB; the pages it
+// does not touch cost nothing.
+alignas(16) char child_stack[64 * 1024];
+
+int start_child(void* argument) {
+    auto* start = static_cast<ChildStart*>(argument);
+    run_child(start->plan, start->signals, start->net_admin, start->srinit_group,
+              start->report_fd);
 }
 
 // Reads the child's reports until the pipe closes. Returns the exit status when exec failed.
@@ -89,21 +109,22 @@ SpawnResult spawn_child(const std::vector<std::string>& command, const SignalSta
     Fd read_end(fds[0]);
     Fd write_end(fds[1]);
 
-    // Plain fork, no pidfd: the child's pid cannot be reused before srinit reaps it, so
-    // kill(pid) cannot reach another process while the child is running.
+    // The child shares srinit's memory until it execs, and srinit waits meanwhile
+    // (CLONE_VFORK), as posix_spawn(3) does. No page tables are copied for the child and none
+    // are torn down when it execs, which took about 0.12 ms off each start (bench/README.md).
+    // Sharing is safe because run_child only makes syscalls and uses its own stack.
+    // No pidfd: the child's pid cannot be reused before srinit reaps it, so kill(pid) cannot
+    // reach another process while the child is running.
     pid_t srinit_group = ::getpgrp();
-    pid_t pid = ::fork();
+    ChildStart start{plan, signals, net_admin, srinit_group, write_end.get()};
+    pid_t pid = ::clone(start_child, child_stack + sizeof child_stack,
+                        CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
     if (pid < 0) {
-        spdlog::error("fork failed: {}; the child was not started", std::strerror(errno));
+        spdlog::error("clone failed: {}; the child was not started", std::strerror(errno));
         return {-1, exit_code::failure};
     }
-    if (pid == 0) {
-        run_child(plan, signals, net_admin, srinit_group, write_end.get());
-    }
 
-    // Also done by the child: whichever runs first, the group exists before srinit signals
-    // it. EACCES (the child has exec'd already) and ESRCH (it has exited) are harmless.
-    ::setpgid(pid, pid);
+    // The child has moved into its own process group before srinit resumes here.
     write_end.reset();
     if (auto status = read_reports(read_end, plan)) {
         int wait_status = 0;
