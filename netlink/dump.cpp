@@ -164,6 +164,7 @@ std::optional<Error> dump_kind(Socket& socket, const DumpKind& kind, Snapshot& s
             append(snapshot, std::move(state.part));
             return std::nullopt;
         }
+        ++snapshot.interrupted_dumps;
     }
     std::string message = std::string(kind.name) + " dump interrupted by concurrent changes " +
                           std::to_string(kDumpAttempts) + " times in a row; try again later";

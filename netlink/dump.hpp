@@ -8,8 +8,10 @@
 namespace srinit {
 
 // Dumps links, addresses (both families), routes (all tables, both families) and rules
-// (both families). A dump interrupted by a concurrent change (NLM_F_DUMP_INTR) is retried
-// a few times before it fails.
+// (both families). When the kernel flags a dump as interrupted by a concurrent change
+// (NLM_F_DUMP_INTR), that kind of object is dumped again, at most 5 times in all. If all 5
+// are interrupted, the call fails with EAGAIN. Snapshot::interrupted_dumps counts the
+// interrupted dumps.
 Result<Snapshot> dump_snapshot(Socket& socket);
 
 } // namespace srinit

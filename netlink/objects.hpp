@@ -79,6 +79,9 @@ struct Snapshot {
     std::vector<Address> addresses; // both families
     std::vector<Route> routes;      // all tables, both families, unicast and others
     std::vector<Rule> rules;        // both families
+    // Count of dumps that the kernel flagged with NLM_F_DUMP_INTR, each of which was run again.
+    // It is 0 when every kind of object was read in one go.
+    unsigned interrupted_dumps = 0;
 
     const Link* find_link(uint32_t ifindex) const;
 };

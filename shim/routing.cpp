@@ -107,6 +107,11 @@ std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const Pla
                       snapshot.error().message);
         return std::nullopt;
     }
+    if (snapshot->interrupted_dumps > 0) {
+        spdlog::debug("read the routing state again {} times because it changed while being "
+                      "dumped",
+                      snapshot->interrupted_dumps);
+    }
     Plan plan = make_plan(*snapshot, options);
     log_plan(plan, *snapshot, options, memory);
     return std::make_pair(std::move(*snapshot), std::move(plan));
