@@ -108,8 +108,8 @@ std::optional<std::pair<Snapshot, Plan>> dump_and_plan(Socket& socket, const Pla
         return std::nullopt;
     }
     if (snapshot->interrupted_dumps > 0) {
-        spdlog::debug("read the routing state again {} times because it changed while being "
-                      "dumped",
+        spdlog::debug("the routing state changed while it was dumped, so srinit read it again "
+                      "(interrupted dumps: {})",
                       snapshot->interrupted_dumps);
     }
     Plan plan = make_plan(*snapshot, options);
