@@ -79,9 +79,10 @@ struct Routing::State {
     std::optional<Debouncer> guess_timer; // reads the neighbour entries of guessed gateways
     GuessCheck guesses;
     // Probing a guessed gateway costs a netlink round trip, so the probes of the first
-    // resync wait in `unprobed` until the child has started (watch()).
+    // resync wait in `unprobed` until kFirstProbeDelay after the child has started.
     bool child_started = false;
     std::optional<Plan> unprobed;
+    std::optional<Debouncer> probe_delay;
     uint64_t overflows = 0;   // ENOBUFS on the event socket since start
     bool events_lost = false; // an overflow since the last resync
     std::chrono::steady_clock::time_point last_loss_warning;
@@ -99,6 +100,7 @@ struct Routing::State {
     void resync_after_events();
     void check_guesses();
     void probe_guesses(const Plan& plan);
+    void delay_first_probes(EventLoop& loop);
     void take_over(EventLoop& loop);
 };
 
