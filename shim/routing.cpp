@@ -261,7 +261,7 @@ std::optional<int> Routing::start() {
             m_state->waiting_for_lock = true;
             return outcome(true);
         }
-        if (!m_state->open_sockets()) {
+        if (!m_state->open_request_socket()) {
             return outcome(false);
         }
         if (options.dry_run) {

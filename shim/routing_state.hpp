@@ -72,8 +72,8 @@ struct Routing::State {
 
     NetnsLock lock;
     bool waiting_for_lock = false; // another srinit manages routing in this namespace
-    // Opened before the first dump, so that no change falls between the dump and the
-    // subscription.
+    // Opened once the child runs (watch()), or before the dump when taking over from another
+    // srinit (take_over()).
     std::optional<EventSocket> events;
     std::optional<Debouncer> debouncer;  // coalesces a burst of events into one resync
     std::optional<Debouncer> guess_timer; // reads the neighbour entries of guessed gateways
@@ -92,7 +92,8 @@ struct Routing::State {
     bool host_checked = false;
     bool host_network = false;
 
-    bool open_sockets();
+    void open_event_socket();
+    bool open_request_socket();
     bool looks_like_host(const Snapshot& snapshot);
     bool resync();
     void follow_events(EventLoop& loop);
