@@ -1,5 +1,6 @@
 #include "netlink/address.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cstring>
 #include <sys/socket.h>
@@ -69,8 +70,11 @@ std::string to_string(const Prefix& prefix) {
 
 IpAddress network_of(const IpAddress& address, uint8_t length) {
     IpAddress network = address;
-    for (size_t bit = length; bit < network.size() * 8; ++bit)
-        network.bytes[bit / 8] &= uint8_t(~(0x80u >> (bit % 8)));
+    size_t whole = std::min<size_t>(length / 8, network.size()); // bytes kept as they are
+    if (whole < network.size() && length % 8 != 0)
+        network.bytes[whole++] &= uint8_t(0xff00u >> (length % 8));
+    for (size_t byte = whole; byte < network.size(); ++byte)
+        network.bytes[byte] = 0;
     return network;
 }
 

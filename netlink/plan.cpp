@@ -7,6 +7,7 @@
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <map>
 #include <sys/socket.h>
 
 namespace srinit {
@@ -67,23 +68,44 @@ std::vector<Address> find_addresses(const Snapshot& snapshot, uint32_t ifindex, 
     return addresses;
 }
 
-// Returns the number of routes of `family` in `table` that srinit does not own.
-size_t count_foreign_routes(const Snapshot& snapshot, uint8_t family, uint32_t table) {
-    size_t count = 0;
-    for (const Route& route : snapshot.routes)
-        if (route.family == family && route.table == table && route.protocol != kProtocol)
-            ++count;
-    return count;
-}
-
 bool is_reserved_table(uint32_t table) {
     return table == RT_TABLE_UNSPEC || table == RT_TABLE_DEFAULT || table == RT_TABLE_MAIN ||
            table == RT_TABLE_LOCAL;
 }
 
+// The snapshot's routes sorted once for planning, so that planning an interface does not
+// scan every route of every table again. Keys are (family, ifindex) and (family, table).
+struct RouteIndex {
+    std::map<std::pair<uint8_t, uint32_t>, std::vector<const Route*>> main_through;
+    std::map<std::pair<uint8_t, uint32_t>, size_t> foreign_in_table;
+    std::vector<const Route*> none; // returned for an interface without main routes
+
+    explicit RouteIndex(const Snapshot& snapshot) {
+        for (const Route& route : snapshot.routes) {
+            // Main-table routes other than defaults, in dump order.
+            if (route.table == RT_TABLE_MAIN && route.dst.length > 0)
+                main_through[{route.family, route.oif}].push_back(&route);
+            if (route.protocol != kProtocol)
+                ++foreign_in_table[{route.family, route.table}];
+        }
+    }
+
+    const std::vector<const Route*>& main_routes(uint8_t family, uint32_t ifindex) const {
+        auto found = main_through.find({family, ifindex});
+        return found != main_through.end() ? found->second : none;
+    }
+
+    // Returns the number of routes of `family` in `table` that srinit does not own.
+    size_t count_foreign(uint8_t family, uint32_t table) const {
+        auto found = foreign_in_table.find({family, table});
+        return found != foreign_in_table.end() ? found->second : 0;
+    }
+};
+
 // One interface and family being planned.
 struct Interface {
     const Snapshot& snapshot;
+    const RouteIndex& routes;
     const Link& link;
     uint8_t family;
     uint32_t table;
@@ -101,7 +123,7 @@ std::string check_table(const Interface& interface, const PlanOptions& options) 
     if (interface.table < options.table_base || is_reserved_table(interface.table))
         return reject(" is reserved or out of range");
 
-    size_t foreign = count_foreign_routes(interface.snapshot, interface.family, interface.table);
+    size_t foreign = interface.routes.count_foreign(interface.family, interface.table);
     if (foreign == 0)
         return "";
     return reject(" already holds " + std::to_string(foreign) + " " +
@@ -145,11 +167,6 @@ bool holds_managed_address(const Route& route, const std::vector<Address>& addre
     return false;
 }
 
-bool is_main_route_through(const Route& route, const Interface& interface) {
-    return route.family == interface.family && route.table == RT_TABLE_MAIN &&
-           route.oif == interface.link.ifindex && route.dst.length > 0;
-}
-
 // The kernel's own prefix routes, and IPv6 on-link prefixes learned from router
 // advertisements.
 bool is_connected_protocol(const Route& route) {
@@ -157,9 +174,10 @@ bool is_connected_protocol(const Route& route) {
 }
 
 void plan_connected_routes(const Interface& interface, Plan& plan) {
-    for (const Route& route : interface.snapshot.routes) {
-        if (!is_main_route_through(route, interface) || !is_connected_protocol(route) ||
-            route.type != RTN_UNICAST || route.gateway.is_set() ||
+    for (const Route* main_route :
+         interface.routes.main_routes(interface.family, interface.link.ifindex)) {
+        const Route& route = *main_route;
+        if (!is_connected_protocol(route) || route.type != RTN_UNICAST || route.gateway.is_set() ||
             !holds_managed_address(route, interface.addresses))
             continue;
         Route copy = copy_to_table(route, interface);
@@ -171,9 +189,10 @@ void plan_connected_routes(const Interface& interface, Plan& plan) {
 // Static and VPN routes through a gateway of this interface, so the table can reach what main
 // reaches through it.
 void plan_gateway_routes(const Interface& interface, Plan& plan) {
-    for (const Route& route : interface.snapshot.routes)
-        if (is_main_route_through(route, interface) && route.gateway.is_set())
-            add_route(plan, copy_to_table(route, interface));
+    for (const Route* route :
+         interface.routes.main_routes(interface.family, interface.link.ifindex))
+        if (route->gateway.is_set())
+            add_route(plan, copy_to_table(*route, interface));
 }
 
 Route make_default_route(const Gateway& gateway, const Interface& interface) {
@@ -315,6 +334,7 @@ Plan make_plan(const Snapshot& snapshot, const PlanOptions& options) {
               [](const Link* a, const Link* b) { return a->ifindex < b->ifindex; });
 
     Plan plan;
+    const RouteIndex routes(snapshot);
     std::vector<const Link*> managed;
     for (const Link* link : links) {
         std::string reason = find_link_skip_reason(*link, options);
@@ -328,7 +348,8 @@ Plan make_plan(const Snapshot& snapshot, const PlanOptions& options) {
         size_t first_rule = plan.rules.size();
         size_t first_interface = plan.interfaces.size();
         for (const Link* link : managed) {
-            Interface current{snapshot, *link, family, options.table_base + link->ifindex, {}};
+            Interface current{snapshot, routes, *link, family, options.table_base + link->ifindex,
+                              {}};
             plan_interface(current, options, plan);
         }
         // The main-first rule goes before the `from` rules, so that it exists first when

@@ -112,6 +112,12 @@ TEST_SUITE("address") {
         CHECK(to_string(network_of(address_of("198.18.1.77"), 0)) == "0.0.0.0");
         CHECK(to_string(network_of(address_of("198.18.1.77"), 32)) == "198.18.1.77");
         CHECK(to_string(network_of(address_of("fd00:1:2:3::9"), 48)) == "fd00:1:2::");
+        CHECK(to_string(network_of(address_of("198.18.1.77"), 31)) == "198.18.1.76");
+        CHECK(to_string(network_of(address_of("198.18.1.77"), 1)) == "128.0.0.0");
+        CHECK(to_string(network_of(address_of("198.18.1.77"), 9)) == "198.0.0.0");
+        CHECK(to_string(network_of(address_of("fd00::ffff:7"), 127)) == "fd00::ffff:6");
+        CHECK(to_string(network_of(address_of("fd00:1:2:3:ffff::"), 65)) == "fd00:1:2:3:8000::");
+        CHECK(to_string(network_of(address_of("fd00:1:2:3::9"), 128)) == "fd00:1:2:3::9");
     }
 
     TEST_CASE("contains checks family and leading bits") {
