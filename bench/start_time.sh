@@ -88,7 +88,7 @@ for count in ${COUNTS:-1 16 64}; do
     } >"$work/entrypoint.sh"
 
     ip netns exec "$app" bash -c "cd $work && bash trials.sh $trials undo \
-        $start_stamp $srinit -q --no-watch -- $stamp" | summarize >"$work/srinit.txt"
+        $start_stamp $srinit -q -- $stamp" | summarize >"$work/srinit.txt"
     ip netns exec "$app" bash -c "cd $work && bash trials.sh $trials undo \
         $start_stamp /bin/sh entrypoint.sh $stamp" | summarize >"$work/script.txt"
 
