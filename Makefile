@@ -30,8 +30,8 @@ NETLINK_SRC := $(wildcard netlink/*.cpp)
 LIB_OBJ := $(patsubst %.cpp,$(BUILD)/%.o,$(SHIM_SRC) $(NETLINK_SRC))
 MAIN_OBJ := $(BUILD)/shim/main.o
 UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/unit/*.cpp))
-HELPER_SRC := $(wildcard tests/conformance/*.cpp)
-HELPERS := $(patsubst tests/conformance/%.cpp,$(BUILD)/%,$(HELPER_SRC))
+HELPER_SRC := $(wildcard tests/conformance/*.cpp tests/kernel/*.cpp)
+HELPERS := $(patsubst %.cpp,$(BUILD)/%,$(notdir $(HELPER_SRC)))
 BENCH_SRC := $(wildcard bench/*.cpp)
 BENCH_HELPERS := $(patsubst bench/%.cpp,$(BUILD)/%,$(BENCH_SRC))
 
@@ -67,6 +67,9 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(LIB_OBJ) $(LIBMNL)
 	$(CXX) $(CXXFLAGS) -o $@ $(UNIT_OBJ) $(LIB_OBJ) $(LIBMNL)
 
 $(BUILD)/%: tests/conformance/%.cpp | $(DEPS_STAMP)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -static -o $@ $<
+
+$(BUILD)/%: tests/kernel/%.cpp | $(DEPS_STAMP)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -static -o $@ $<
 
 $(BUILD)/%: bench/%.cpp | $(DEPS_STAMP)
