@@ -38,8 +38,9 @@ int open_rule_listener() {
     return fd;
 }
 
-// Blocks until a datagram contains an RTM_NEWRULE message.
-bool wait_for_new_rule(int fd) {
+// Reads datagrams until `done` returns true for one of their messages.
+template <class Done>
+bool read_until(int fd, Done done) {
     alignas(nlmsghdr) char buffer[16384];
     for (;;) {
         ssize_t length = ::recv(fd, buffer, sizeof buffer, 0);
@@ -50,7 +51,7 @@ bool wait_for_new_rule(int fd) {
         int remaining = static_cast<int>(length);
         for (auto* message = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(message, remaining);
              message = NLMSG_NEXT(message, remaining))
-            if (message->nlmsg_type == RTM_NEWRULE)
+            if (done(message))
                 return true;
     }
 }
@@ -81,22 +82,18 @@ bool add_address(int fd, unsigned ifindex, in_addr address, unsigned char prefix
     if (::send(fd, &request, sizeof request, 0) < 0)
         return false;
 
-    alignas(nlmsghdr) char buffer[16384];
-    for (;;) {
-        ssize_t length = ::recv(fd, buffer, sizeof buffer, 0);
-        if (length < 0 && errno == EINTR)
-            continue;
-        if (length < 0)
+    // Rule notifications may be queued before the reply.
+    int error = 0;
+    auto is_reply = [&error](const nlmsghdr* message) {
+        if (message->nlmsg_type != NLMSG_ERROR || message->nlmsg_seq != 1)
             return false;
-        int remaining = static_cast<int>(length);
-        for (auto* message = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(message, remaining);
-             message = NLMSG_NEXT(message, remaining)) {
-            if (message->nlmsg_type != NLMSG_ERROR || message->nlmsg_seq != 1)
-                continue; // a rule notification queued before the reply
-            errno = -static_cast<nlmsgerr*>(NLMSG_DATA(message))->error;
-            return errno == 0;
-        }
-    }
+        error = -static_cast<const nlmsgerr*>(NLMSG_DATA(message))->error;
+        return true;
+    };
+    if (!read_until(fd, is_reply))
+        return false;
+    errno = error;
+    return error == 0;
 }
 
 } // namespace
@@ -118,7 +115,8 @@ int main(int argc, char** argv) {
         return fail("socket or bind");
     if (FILE* ready = std::fopen(argv[4], "w"))
         std::fclose(ready);
-    if (!wait_for_new_rule(fd))
+    auto is_new_rule = [](const nlmsghdr* message) { return message->nlmsg_type == RTM_NEWRULE; };
+    if (!read_until(fd, is_new_rule))
         return fail("recv");
     if (!add_address(fd, ifindex, address, static_cast<unsigned char>(std::atoi(argv[3]))))
         return fail("RTM_NEWADDR");
