@@ -79,7 +79,7 @@ bool counts_as_done(const Change& change, int error) {
 Error socket_error(const char* call, size_t count) {
     int code = errno;
     return Error{code, std::string(call) + "(rtnetlink batch of " + std::to_string(count) +
-                           " changes): " + std::strerror(code)};
+                           " changes): " + Socket::describe_error(code)};
 }
 
 // Builds requests from changes[first] on into `buffer` until kBatchBytes are used.
@@ -102,17 +102,18 @@ size_t fill_chunk(Socket& socket, const std::vector<Change>& changes, size_t fir
 }
 
 // Records one reply in `results` if it is the reply to a request of `chunk`. Anything else
-// (the reply to an abandoned earlier request) is skipped.
-void record(const nlmsghdr* message, uint32_t port, Chunk& chunk,
+// (the reply to an abandoned earlier request) is skipped. Returns false for a reply to one
+// of the chunk's requests that cannot be read: its change may have failed.
+bool record(const nlmsghdr* message, uint32_t port, Chunk& chunk,
             std::vector<ChangeResult>& results) {
     if (message->nlmsg_pid != port || message->nlmsg_type != NLMSG_ERROR)
-        return;
+        return true;
     auto found = std::find(chunk.sequences.begin(), chunk.sequences.end(), message->nlmsg_seq);
     if (found == chunk.sequences.end())
-        return;
+        return true;
     std::optional<Acknowledgement> ack = parse_acknowledgement(message);
     if (!ack)
-        return;
+        return false;
 
     size_t offset = static_cast<size_t>(found - chunk.sequences.begin());
     ChangeResult& result = results[chunk.first + offset];
@@ -120,10 +121,11 @@ void record(const nlmsghdr* message, uint32_t port, Chunk& chunk,
     result.extack = ack->extack;
     if (offset + 1 == chunk.sequences.size())
         chunk.last_answered = true;
+    return true;
 }
 
 // Buffers for reading replies with recvmmsg: one slot of kReplySlotSize bytes each. The
-// buffer is left uninitialized, so that its pages cost nothing until the kernel writes them.
+// buffer is left uninitialized, because zeroing it would be wasted work.
 struct ReplySlots {
     void reset() {
         for (size_t i = 0; i < kReplySlots; ++i) {
@@ -160,8 +162,12 @@ std::optional<Error> receive_replies(Socket& socket, Chunk& chunk,
             int remaining = static_cast<int>(slots.headers[i].msg_len);
             const auto* message = static_cast<const nlmsghdr*>(slots.vectors[i].iov_base);
             for (; mnl_nlmsg_ok(message, remaining);
-                 message = mnl_nlmsg_next(message, &remaining))
-                record(message, socket.port(), chunk, results);
+                 message = mnl_nlmsg_next(message, &remaining)) {
+                if (!record(message, socket.port(), chunk, results)) {
+                    errno = EBADMSG;
+                    return socket_error("recvmmsg", chunk.sequences.size());
+                }
+            }
         }
     }
     return std::nullopt;
@@ -182,8 +188,10 @@ Result<std::vector<ChangeResult>> apply_changes(Socket& socket,
         size_t length = fill_chunk(socket, changes, first, buffer, chunk);
         if (mnl_socket_sendto(socket.get(), buffer.data(), length) < 0)
             return socket_error("sendto", chunk.sequences.size());
-        if (std::optional<Error> error = receive_replies(socket, chunk, results))
+        if (std::optional<Error> error = receive_replies(socket, chunk, results)) {
+            socket.discard_pending();
             return *error;
+        }
     }
     return results;
 }

@@ -134,8 +134,11 @@ Result<DumpOutcome> dump_once(Socket& socket, DumpState& state) {
         ssize_t length = mnl_socket_recvfrom(socket.get(), buffer.get(), kDumpBufferSize);
         if (length < 0 && errno == EINTR)
             continue;
-        if (length < 0)
-            return dump_error("recvfrom", state.kind, errno, "");
+        if (length < 0) {
+            int code = errno;
+            return Error{code, std::string("recvfrom(") + state.kind.name +
+                                   " dump): " + Socket::describe_error(code)};
+        }
         if (std::optional<Error> error =
                 read_datagram(buffer.get(), static_cast<int>(length), state))
             return *error;
@@ -158,8 +161,10 @@ std::optional<Error> dump_kind(Socket& socket, const DumpKind& kind, Snapshot& s
     for (int attempt = 0; attempt < kDumpAttempts; ++attempt) {
         DumpState state(kind);
         Result<DumpOutcome> outcome = dump_once(socket, state);
-        if (!outcome)
+        if (!outcome) {
+            socket.discard_pending();
             return outcome.error();
+        }
         if (*outcome == DumpOutcome::complete) {
             append(snapshot, std::move(state.part));
             return std::nullopt;

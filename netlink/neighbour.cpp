@@ -58,13 +58,16 @@ int run_request(Socket& socket, nlmsghdr* message, mnl_cb_t callback, void* data
     std::vector<char> buffer(MNL_SOCKET_BUFFER_SIZE);
     for (;;) {
         ssize_t length = mnl_socket_recvfrom(socket.get(), buffer.data(), buffer.size());
-        if (length < 0)
-            return errno;
-        int status = mnl_cb_run2(buffer.data(), size_t(length), message->nlmsg_seq,
+        int status = MNL_CB_ERROR;
+        if (length >= 0)
+            status = mnl_cb_run2(buffer.data(), size_t(length), message->nlmsg_seq,
                                  socket.port(), callback, data, control_callbacks,
                                  NLMSG_MIN_TYPE);
-        if (status == MNL_CB_ERROR)
-            return errno;
+        if (status == MNL_CB_ERROR) {
+            int error = errno;
+            socket.discard_pending();
+            return error;
+        }
         if (status == MNL_CB_STOP)
             return 0;
     }

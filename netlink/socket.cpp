@@ -5,6 +5,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <string>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 namespace srinit {
 
@@ -46,9 +48,31 @@ Result<Socket> Socket::open(uint32_t groups) {
     if (!enable_option(socket.get(), NETLINK_CAP_ACK))
         return socket_error("setsockopt(NETLINK_CAP_ACK)");
 
+    if (groups == 0) {
+        timeval timeout{kReplyTimeout.count(), 0};
+        if (setsockopt(socket.fd(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0)
+            return socket_error("setsockopt(SO_RCVTIMEO)");
+    }
     if (mnl_socket_bind(socket.get(), groups, MNL_SOCKET_AUTOPID) < 0)
         return socket_error("mnl_socket_bind(NETLINK_ROUTE)");
     return socket;
+}
+
+void Socket::discard_pending() {
+    char datagram[256];
+    for (;;) {
+        // MSG_TRUNC drops the rest of a datagram longer than the buffer.
+        ssize_t length = ::recv(fd(), datagram, sizeof datagram, MSG_DONTWAIT | MSG_TRUNC);
+        if (length >= 0 || errno == EINTR || errno == ENOBUFS)
+            continue;
+        return; // EAGAIN: the queue is empty
+    }
+}
+
+std::string Socket::describe_error(int code) {
+    if (code == EAGAIN)
+        return "no reply from the kernel within " + std::to_string(kReplyTimeout.count()) + " s";
+    return std::strerror(code);
 }
 
 int Socket::fd() const {

@@ -3,19 +3,35 @@
 
 #include "netlink/result.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 struct mnl_socket;
 
 namespace srinit {
 
+// How long a request waits for the kernel's reply before it fails. The kernel replies in
+// microseconds; the limit keeps a lost reply from blocking PID 1, and with it the child's start
+// and every signal, for ever.
+constexpr std::chrono::seconds kReplyTimeout{10};
+
 class Socket {
   public:
     // Opens a close-on-exec NETLINK_ROUTE socket bound to `groups` (RTMGRP_* bits; 0 for requests)
     // and enables extended acknowledgements (NETLINK_EXT_ACK) and strict checking where the
-    // kernel has them.
+    // kernel has them. A request socket (groups 0) waits at most kReplyTimeout for a reply,
+    // then its read fails with EAGAIN, which describe_error() words as a timeout.
     static Result<Socket> open(uint32_t groups = 0);
+
+    // Reads and drops every datagram queued on the socket. Called after a request failed
+    // midway: its unread replies would otherwise be taken for the next request's, and a full
+    // receive queue makes the kernel drop the next replies without telling.
+    void discard_pending();
+
+    // Returns strerror(code), or the timeout for EAGAIN on a request socket.
+    static std::string describe_error(int code);
 
     int fd() const;
     uint32_t port() const;        // mnl_socket_get_portid

@@ -1,12 +1,14 @@
 // Kernel tests for the netlink layer, each in a network namespace of its own (netns_child.hpp).
 #include "netlink/batch.hpp"
 #include "netlink/dump.hpp"
+#include "netlink/message.hpp"
 #include "tests/unit/netns_child.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <doctest/doctest.h>
+#include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -271,6 +273,31 @@ TEST_SUITE("netlink kernel") {
             EXPECT(count_routes_in(*snapshot, kTable) == 200);
             return 0;
         });
+    }
+
+    // A request abandoned midway leaves its replies queued; discard_pending drops them, so
+    // that the next request reads only its own.
+    TEST_CASE("discarded replies leave the socket empty") {
+        run_in_namespace([](Socket& socket) {
+            alignas(nlmsghdr) char buffer[kMessageBufferSize];
+            for (int i = 0; i < 3; ++i) {
+                Route route = table_route("198.18.31.0/24", "198.18.99.1");
+                nlmsghdr* request =
+                    build_route(buffer, RTM_NEWROUTE, NLM_F_CREATE, socket.next_sequence(), route);
+                EXPECT(mnl_socket_sendto(socket.get(), request, request->nlmsg_len) >= 0);
+            }
+            socket.discard_pending();
+            char datagram[64];
+            EXPECT(recv(socket.fd(), datagram, sizeof datagram, MSG_DONTWAIT) < 0);
+            EXPECT(errno == EAGAIN);
+            EXPECT(apply_all(socket, table_route_and_rule(Change::Op::add)));
+            return 0;
+        });
+    }
+
+    TEST_CASE("reply timeout is worded as such") {
+        CHECK(Socket::describe_error(EAGAIN).find("no reply from the kernel within") == 0);
+        CHECK(Socket::describe_error(ENOBUFS) == std::strerror(ENOBUFS));
     }
 
     TEST_CASE("remove deletes and repeats as done") {
