@@ -62,7 +62,8 @@ struct ChildStart {
 };
 
 // The child's stack while it shares srinit's memory. run_child needs a few KiB; the pages it
-// does not touch cost nothing.
+// does not touch cost nothing. It has no guard page, so deeper calls in run_child would
+// overwrite srinit's other globals instead of faulting.
 alignas(16) char child_stack[64 * 1024];
 
 int start_child(void* argument) {
@@ -112,7 +113,10 @@ SpawnResult spawn_child(const std::vector<std::string>& command, const SignalSta
     // The child shares srinit's memory until it execs, and srinit waits meanwhile
     // (CLONE_VFORK), as posix_spawn(3) does. No page tables are copied for the child and none
     // are torn down when it execs, which took about 0.12 ms off each start (bench/README.md).
-    // Sharing is safe because run_child only makes syscalls and uses its own stack.
+    // Sharing is safe while three things hold: run_child allocates nothing and takes no lock,
+    // srinit has one thread, and srinit installs no signal handler (only SIG_DFL and SIG_IGN),
+    // so nothing runs on srinit's memory behind the child's back. The child's failing calls
+    // do set srinit's errno, which srinit does not read after a successful clone.
     // No pidfd: the child's pid cannot be reused before srinit reaps it, so kill(pid) cannot
     // reach another process while the child is running.
     pid_t srinit_group = ::getpgrp();

@@ -1,4 +1,4 @@
-// Running the child's command as execvp(3) does, with the PATH search done before fork so
+// Running the child's command as execvp(3) does, with the PATH search done before clone so
 // that the child only calls execve, and explaining an exec failure afterwards.
 #pragma once
 

@@ -67,7 +67,7 @@ SignalState SignalState::block_signals() {
 
     // Only the three dispositions changed below are saved: srinit installs no handler, so
     // every other signal keeps the disposition srinit inherited, and the child inherits it
-    // in turn through fork and exec. Two syscalls per signal for all 64 would cost about
+    // in turn through clone and exec. Two syscalls per signal for all 64 would cost about
     // 0.1 ms of start-up on a virtual machine.
     for (int signo : {SIGTTIN, SIGTTOU, SIGCHLD}) {
         state.m_saved[signo] = ::sigaction(signo, nullptr, &state.m_original_actions[signo]) == 0;
