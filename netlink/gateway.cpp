@@ -60,6 +60,9 @@ std::optional<Gateway> find_main_gateway(const Snapshot& snapshot, const Link& l
 
 std::optional<Gateway> guess_first_host(const std::vector<Address>& addresses) {
     for (const Address& address : addresses) {
+        // A link-local network (169.254.0.0/16 with --ipv4-link-local) has no router.
+        if (is_link_local(address.local))
+            continue;
         std::optional<IpAddress> host = first_host(address.prefix());
         if (host && *host != address.local)
             return Gateway{GatewaySource::first_host, *host, std::nullopt};

@@ -174,6 +174,13 @@ bool may_manage(const Options& options) {
         }
     }
     if (options.dry_run) {
+        // The dry run needs no capability itself, but it shows what the real run would do.
+        Result<bool> capable = has_net_admin();
+        if (capable && !*capable) {
+            spdlog::warn("CAP_NET_ADMIN is missing, so a run without --dry-run would leave "
+                         "routing alone; grant it with cap_add: [NET_ADMIN] (compose) or "
+                         "securityContext.capabilities.add (Kubernetes)");
+        }
         return true;
     }
 

@@ -31,4 +31,13 @@ fi
 check_line "D11 warning names CAP_NET_ADMIN" 'warn.*CAP_NET_ADMIN' cat "$SRINIT_LOG"
 check_line "D11 warning says how to grant it" 'warn.*cap_add: \[NET_ADMIN\]' cat "$SRINIT_LOG"
 check_same "D11 routing unchanged" "$before" "$(routing_snapshot "$app")"
+
+# A dry run reads without the capability, and warns that the real run would change nothing.
+ip netns exec "$app" setpriv --bounding-set -net_admin --inh-caps -net_admin \
+    "$SRINIT" --dry-run >"$KT_TMP/dry-run.out" 2>"$KT_TMP/dry-run.err"
+check_status "D11 dry run exits 0" 0 $?
+check_line "D11 dry run warns that a real run changes nothing" \
+    'warn.*CAP_NET_ADMIN is missing, so a run without --dry-run would leave routing alone' \
+    cat "$KT_TMP/dry-run.err"
+check_line "D11 dry run still prints the changes" '^ip -4 rule add' cat "$KT_TMP/dry-run.out"
 finish

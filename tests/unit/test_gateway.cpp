@@ -177,6 +177,16 @@ TEST_SUITE("gateway") {
         }
     }
 
+    TEST_CASE("no guess for IPv4 link-local") {
+        Topology topology;
+        topology.link(kEth1, "eth1").address(kEth1, "169.254.5.5/16");
+        const Link* link = topology.snapshot.find_link(kEth1);
+        REQUIRE(link != nullptr);
+        Gateway gateway = find_gateway(topology.snapshot, *link, AF_INET,
+                                       topology.snapshot.addresses, PlanOptions{});
+        CHECK(gateway.source == GatewaySource::none);
+    }
+
     TEST_CASE("no guess of the address itself") {
         Gateway gateway = discover(single("198.18.1.1/24"), kEth1, AF_INET);
         CHECK(gateway.source == GatewaySource::none);
