@@ -72,7 +72,7 @@ scenario_macvlan() {
     if macvlan_container_start macvlan-plain plain "$LAN_ADDRESS_PLAIN"; then
         check_fetch "macvlan same subnet without srinit" "$router" \
             "http://$LAN_ADDRESS_PLAIN:8080/"
-        check_fetch_times_out "macvlan routed client without srinit" "$lanclient" \
+        check_fetch_times_out "macvlan routed client times out without srinit" "$lanclient" \
             "http://$LAN_ADDRESS_PLAIN:8080/"
     else
         fail "macvlan container without srinit" "it did not start or listen"
@@ -111,7 +111,7 @@ compose_fetch_checks() {
     fi
     check_fetch "compose published port $mode" "$out" "http://198.19.0.1:8080/"
     if [[ "$mode" == "without srinit" ]]; then
-        check_fetch_times_out "compose front-tier $mode" "$out" "http://198.18.1.2:8080/"
+        check_fetch_times_out "compose front-tier times out $mode" "$out" "http://198.18.1.2:8080/"
         return
     fi
     container_rule_wait "$web" present "from 198.18.1.2 lookup" ||
@@ -248,7 +248,7 @@ scenario_connect() {
     "$DOCKER" run -d --name connect-plain --network appnet plain >/dev/null
     container_listen_wait connect-plain 8080
     late_connect connect-plain 198.18.30.2
-    check_fetch_times_out "connected network without srinit" "$out" "http://198.18.30.2:8080/"
+    check_fetch_times_out "connected network times out without srinit" "$out" "http://198.18.30.2:8080/"
     "$DOCKER" rm -f connect-plain >/dev/null
     [[ -n "$APP" ]] || return 0
 
