@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -110,6 +111,29 @@ std::string describe_missing_interpreter(const std::string& label, const std::st
 }
 
 } // namespace
+
+std::optional<std::string> explain_child_exit(const std::vector<std::string>& command,
+                                              int wait_status) {
+    if (command.empty() || !WIFEXITED(wait_status) ||
+        WEXITSTATUS(wait_status) != exit_code::not_found) {
+        return std::nullopt;
+    }
+    for (const std::string& path : search_path(command.front())) {
+        if (!is_kind(path, S_IFREG)) {
+            continue;
+        }
+        std::string head = read_head(path);
+        std::string line = head.substr(0, head.find('\n'));
+        if (line.compare(0, 2, "#!") != 0 || line.empty() || line.back() != '\r') {
+            return std::nullopt;
+        }
+        return "the child exited with 127, and \"" + path + "\" has CRLF (Windows) line "
+               "endings: its #! line \"" + printable(line) + "\" ends in a carriage return, "
+               "which the interpreter took for part of a name; convert the script to LF, such "
+               "as with dos2unix";
+    }
+    return std::nullopt;
+}
 
 ExecPlan::ExecPlan(const std::vector<std::string>& command)
     : m_command(command), m_candidates(search_path(command.at(0))) {

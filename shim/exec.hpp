@@ -2,6 +2,7 @@
 // that the child only calls execve, and explaining an exec failure afterwards.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,12 @@ struct ExecFailure {
     int candidate = -1;   // index of the path that gave `error`
     int shell_error = 0;  // errno of /bin/sh, when the file was not a binary (ENOEXEC)
 };
+
+// Returns a warning when the child exited with 127 and `command` resolves to a script whose
+// #! line ends in a carriage return: its interpreter, such as env(1) in "#!/usr/bin/env
+// bash", ran but took the CR for part of a name. Returns nullopt otherwise.
+std::optional<std::string> explain_child_exit(const std::vector<std::string>& command,
+                                              int wait_status);
 
 class ExecPlan {
   public:

@@ -3,6 +3,7 @@
 
 #include "shim/capabilities.hpp"
 #include "shim/child.hpp"
+#include "shim/exec.hpp"
 #include "shim/exit_status.hpp"
 #include "shim/log.hpp"
 #include "shim/loop.hpp"
@@ -93,7 +94,11 @@ int supervise(pid_t child, const Options& options, const SignalState& signals, R
         read_signals(signal_fd.get(), [&](int signo) { handle_signal(signo, child, options, reaper); });
     });
     routing.watch(loop);
-    return loop.run();
+    int status = loop.run();
+    if (auto warning = explain_child_exit(options.command, reaper.child_wait_status())) {
+        spdlog::warn("{}", *warning);
+    }
+    return status;
 }
 
 } // namespace

@@ -118,6 +118,7 @@ bool Reaper::wait_for_exited() {
 
 void Reaper::on_child_exit(int wait_status) {
     m_child_running = false;
+    m_child_wait_status = wait_status;
     m_exit_status = exit_status_for_child(wait_status, m_remap);
     if (WIFSIGNALED(wait_status)) {
         spdlog::info("child {} {}", m_child, describe_wait_status(wait_status));

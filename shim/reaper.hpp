@@ -25,6 +25,9 @@ class Reaper {
 
     bool child_running() const { return m_child_running; }
 
+    // The child's wait status once it has exited, as waitpid(2) reported it.
+    int child_wait_status() const { return m_child_wait_status; }
+
   private:
     // Returns true when srinit has no children left (ECHILD).
     bool wait_for_exited();
@@ -39,6 +42,7 @@ class Reaper {
     bool m_child_running = true;
     bool m_in_grace = false;
     int m_exit_status = 0;
+    int m_child_wait_status = 0;
     Fd m_timer;
 };
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -79,6 +80,30 @@ TEST_SUITE("exec failure") {
         std::string message = plan.describe({ENOENT, 0, 0});
         CHECK(contains(message, "\"/bin/sh\\r\""));
         CHECK(contains(message, "CRLF"));
+    }
+
+    // With "#!/usr/bin/env bash\r" the exec succeeds: env runs and fails to find "bash\r".
+    TEST_CASE("CRLF script behind env is named on exit 127") {
+        TempDir dir;
+        std::vector<std::string> command{dir.write("app", "#!/usr/bin/env sh\r\necho\r\n", 0755)};
+        std::optional<std::string> warning = srinit::explain_child_exit(command, 127 << 8);
+        REQUIRE(warning);
+        CHECK(contains(*warning, "CRLF"));
+        CHECK(contains(*warning, "\"#!/usr/bin/env sh\\r\""));
+        CHECK(contains(*warning, command[0]));
+    }
+
+    TEST_CASE("exit 127 of an LF script is not explained") {
+        TempDir dir;
+        std::vector<std::string> command{dir.write("app", "#!/bin/sh\nexit 127\n", 0755)};
+        CHECK_FALSE(srinit::explain_child_exit(command, 127 << 8));
+    }
+
+    TEST_CASE("CRLF script with another status is not explained") {
+        TempDir dir;
+        std::vector<std::string> command{dir.write("app", "#!/usr/bin/env sh\r\n", 0755)};
+        CHECK_FALSE(srinit::explain_child_exit(command, 1 << 8));
+        CHECK_FALSE(srinit::explain_child_exit(command, SIGTERM));
     }
 
     TEST_CASE("missing dynamic loader is named") {
