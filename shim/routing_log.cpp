@@ -142,6 +142,19 @@ std::vector<std::string> find_unmatched_gateways(const PlanOptions& options,
     return warnings;
 }
 
+std::vector<std::string> find_unmatched_excludes(const PlanOptions& options,
+                                                 const Snapshot& snapshot) {
+    std::vector<std::string> warnings;
+    for (const std::string& name : options.exclude) {
+        bool glob = name.find_first_of("*?[") != std::string::npos;
+        if (!glob && !names_link(snapshot, name)) {
+            warnings.push_back("--exclude '" + name + "' names no existing interface; it "
+                               "applies when an interface " + name + " appears");
+        }
+    }
+    return warnings;
+}
+
 std::string describe_unmanaged(const Plan& plan) {
     if (!plan.interfaces.empty()) {
         return "";
@@ -175,8 +188,12 @@ void log_plan(const Plan& plan, const Snapshot& snapshot, const PlanOptions& opt
     if (spdlog::should_log(spdlog::level::debug)) {
         log_new(memory.skips, describe_skips(plan), spdlog::level::debug);
     }
-    for (const std::string& warning : find_unmatched_gateways(options, snapshot, plan)) {
-        if (memory.unmatched_gateways.insert(warning).second) {
+    std::vector<std::string> unmatched = find_unmatched_gateways(options, snapshot, plan);
+    for (std::string& warning : find_unmatched_excludes(options, snapshot)) {
+        unmatched.push_back(std::move(warning));
+    }
+    for (const std::string& warning : unmatched) {
+        if (memory.unmatched_options.insert(warning).second) {
             spdlog::warn("{}", warning);
         }
     }

@@ -30,8 +30,9 @@ struct LogMemory {
     std::set<std::string> warnings;
     std::set<std::string> skips;
     std::set<std::string> unmanaged; // the line saying that no interface is managed
-    // --gateway values that matched nothing, kept for good: each is logged once per run.
-    std::set<std::string> unmatched_gateways;
+    // --gateway and --exclude values that matched nothing, kept for good: each is logged
+    // once per run.
+    std::set<std::string> unmatched_options;
 };
 
 // The tables (by family) where the kernel rejected a change, so that the info line of each
@@ -44,7 +45,7 @@ struct Failures {
 };
 
 // Logs the plan's errors, warnings and skips (at debug), each only when the previous resync
-// did not log it, and each --gateway value that matches no interface or managed address once.
+// did not log it, and each --gateway or --exclude value that matches nothing once.
 void log_plan(const Plan& plan, const Snapshot& snapshot, const PlanOptions& options,
               LogMemory& memory);
 
@@ -60,6 +61,12 @@ std::vector<std::string> describe_interfaces(const Plan& plan, const Failures& f
 // contains no address of `plan.interfaces`.
 std::vector<std::string> find_unmatched_gateways(const PlanOptions& options,
                                                  const Snapshot& snapshot, const Plan& plan);
+
+// One warning per --exclude name without wildcards that names no interface of `snapshot`:
+// probably a typo, which would leave that interface managed. A glob that matches nothing
+// is normal and not reported.
+std::vector<std::string> find_unmatched_excludes(const PlanOptions& options,
+                                                 const Snapshot& snapshot);
 
 // The info line saying that `plan` manages no interface and why, "" when it manages one.
 std::string describe_unmanaged(const Plan& plan);

@@ -102,6 +102,14 @@ TEST_SUITE("routing log") {
         CHECK(contains(warnings[1], "'fd00:7::/64=fd00:7::1'"));
     }
 
+    TEST_CASE("exclude of an unknown name warns") {
+        PlanOptions options;
+        options.exclude = {"eth1", "eth7", "veth*"};
+        auto warnings = srinit::find_unmatched_excludes(options, make_eth1_snapshot());
+        REQUIRE(warnings.size() == 1);
+        CHECK(contains(warnings[0], "--exclude 'eth7' names no existing interface"));
+    }
+
     TEST_CASE("unmanaged line empty when managed") {
         CHECK(srinit::describe_unmanaged(make_eth1_plan()).empty());
     }
