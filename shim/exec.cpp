@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -178,6 +179,11 @@ ExecFailure ExecPlan::exec() {
         failure = {EACCES, eacces_candidate, 0};
     }
     return failure;
+}
+
+bool ExecPlan::exists() const {
+    return std::any_of(m_candidates.begin(), m_candidates.end(),
+                       [](const std::string& path) { return ::access(path.c_str(), F_OK) == 0; });
 }
 
 int ExecPlan::exit_code(const ExecFailure& failure) {

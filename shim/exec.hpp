@@ -34,6 +34,10 @@ class ExecPlan {
     // Async-signal-safe: no allocation.
     ExecFailure exec();
 
+    // Tells whether any path execve would try exists, so that a command that cannot be found
+    // is reported before srinit changes anything.
+    bool exists() const;
+
     // Returns 127 when the command or its interpreter was not found, else 126.
     // Async-signal-safe.
     static int exit_code(const ExecFailure& failure);

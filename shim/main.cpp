@@ -117,6 +117,16 @@ int main(int argc, char** argv) {
     setup_logging(options.log_level);
     warn_about_unknown_variables();
 
+    // A command that cannot be found fails now, before routing changes: in a namespace that
+    // other containers share, srinit's rules would outlive it for nothing.
+    if (!options.dry_run && !options.command.empty()) {
+        ExecPlan plan(options.command);
+        if (!plan.exists()) {
+            spdlog::error("{}", plan.describe({ENOENT, 0, 0}));
+            return ExecPlan::exit_code({ENOENT, 0, 0});
+        }
+    }
+
     Routing routing(options);
     if (auto status = routing.start()) {
         return *status;

@@ -46,4 +46,16 @@ bad_case "missing command" command -
 bad_case "missing command after --" command - --
 bad_case "malformed variable" ten SRINIT_TABLE_BASE=ten -- /bin/true
 bad_case "malformed variable gateway" nonsense SRINIT_GATEWAYS=eth1=nonsense -- /bin/true
+
+# A command that cannot be found is not bad input (exit 127), but it is reported before
+# routing changes too, in one message.
+timeout 10 ip netns exec "$app" "$SRINIT" -- srinit-test-no-such-command \
+    >"$KT_TMP/out" 2>"$KT_TMP/err" </dev/null
+check_status "command not found exits 127" 127 $?
+if [[ "$(grep -c . "$KT_TMP/err")" == 1 ]] && grep -q 'srinit-test-no-such-command" not found' "$KT_TMP/err"; then
+    pass "command not found prints one message naming it"
+else
+    fail "command not found prints one message naming it" "$(tr '\n' ' ' <"$KT_TMP/err")"
+fi
+check_same "command not found changes nothing" "$before" "$(routing_snapshot "$app")"
 finish
