@@ -58,12 +58,15 @@ std::optional<Gateway> find_main_gateway(const Snapshot& snapshot, const Link& l
     return std::nullopt;
 }
 
-std::optional<Gateway> guess_first_host(const std::vector<Address>& addresses) {
+std::optional<Gateway> guess_first_host(const Link& link, const std::vector<Address>& addresses,
+                                        const PlanOptions& options) {
     for (const Address& address : addresses) {
         // A link-local network (169.254.0.0/16 with --ipv4-link-local) has no router.
         if (is_link_local(address.local))
             continue;
         std::optional<IpAddress> host = first_host(address.prefix());
+        if (host && options.silent_guesses.count({link.ifindex, *host}) != 0)
+            continue;
         if (host && *host != address.local)
             return Gateway{GatewaySource::first_host, *host, std::nullopt};
     }
@@ -79,7 +82,7 @@ Gateway find_gateway(const Snapshot& snapshot, const Link& link, uint8_t family,
     if (std::optional<Gateway> gateway = find_main_gateway(snapshot, link, family))
         return *gateway;
     if (options.guess)
-        if (std::optional<Gateway> gateway = guess_first_host(addresses))
+        if (std::optional<Gateway> gateway = guess_first_host(link, addresses, options))
             return *gateway;
     return Gateway{};
 }

@@ -193,11 +193,10 @@ std::vector<std::string> GuessCheck::check(Socket& socket, bool& again) {
             continue;
         }
         const char* protocol = interface.family == AF_INET6 ? "neighbour solicitation" : "ARP";
+        m_silent.insert({interface.ifindex, interface.gateway});
         warnings.push_back(interface.name + ": no reply to " + protocol +
                            " from the guessed gateway " + to_string(interface.gateway) +
-                           " (first host of its subnet), so replies from " + interface.name +
-                           " may be lost; give the gateway with --gateway " + interface.name +
-                           "=ADDRESS or --gateway SUBNET=ADDRESS");
+                           " (first host of its subnet), so that default route is withdrawn");
     }
     m_unchecked = std::move(resolving);
     again = !m_unchecked.empty();

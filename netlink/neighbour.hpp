@@ -1,7 +1,7 @@
 // Checked guesses: a gateway guessed as the first host of a prefix is probed with neighbour
 // resolution (ARP for IPv4, neighbour solicitation for IPv6), and its neighbour entry is read
-// a few seconds later. A guess without a reply earns a warning naming the interface and the
-// --gateway option.
+// a few seconds later. A guess without a reply is withdrawn, with a warning naming the
+// interface and the --gateway option.
 #pragma once
 
 #include "netlink/plan.hpp"
@@ -50,13 +50,19 @@ class GuessCheck {
     // kNeighbourCheckDelay.
     bool probe_new(Socket& socket, const Plan& plan);
 
-    // Reads the entries of the gateways probed since the last check() and returns a warning
-    // for each that sent no reply. Entries still resolving are checked again next time,
-    // and then true is returned through `again`.
+    // Reads the entries of the gateways probed since the last check(), adds each that sent
+    // no reply to silent() and returns a warning for it. Entries still resolving are checked
+    // again next time, and then true is returned through `again`.
     std::vector<std::string> check(Socket& socket, bool& again);
+
+    // The guesses that sent no reply, as (ifindex, gateway), for PlanOptions::silent_guesses.
+    // A guess stays here while its interface exists: a gateway that starts to reply later
+    // is not guessed again, which --gateway avoids.
+    const std::set<std::pair<uint32_t, IpAddress>>& silent() const { return m_silent; }
 
   private:
     std::set<std::pair<uint32_t, IpAddress>> m_probed; // (ifindex, gateway) ever probed
+    std::set<std::pair<uint32_t, IpAddress>> m_silent;
     std::vector<InterfacePlan> m_unchecked;
 };
 

@@ -5,7 +5,9 @@
 #include "netlink/objects.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace srinit {
@@ -25,6 +27,9 @@ struct PlanOptions {
     std::vector<std::string> exclude; // interface names or fnmatch(3) globs
     bool guess = true;                // fall back to the first host of the prefix
     bool ipv4_link_local = false;     // manage 169.254.0.0/16 addresses too
+    // Guessed gateways, as (ifindex, gateway), that sent no reply to neighbour resolution:
+    // not guessed again. Filled at run time from the guess check, not from an option.
+    std::set<std::pair<uint32_t, IpAddress>> silent_guesses;
 };
 
 // The source of an interface's gateway, in the order of discovery.

@@ -318,6 +318,7 @@ bool Routing::State::resync() {
         return false;
     }
     try {
+        options.plan.silent_guesses = guesses.silent();
         auto planned = dump_and_plan(*socket, options.plan, memory);
         if (!planned) {
             return false;

@@ -172,11 +172,16 @@ void Routing::State::delay_first_probes(EventLoop& loop) {
 
 void Routing::State::check_guesses() {
     bool again = false;
-    for (const std::string& warning : guesses.check(*socket, again)) {
+    std::vector<std::string> warnings = guesses.check(*socket, again);
+    for (const std::string& warning : warnings) {
         spdlog::warn("{}", warning);
     }
     if (again) {
         guess_timer->notify();
+    }
+    // Each warning is a guess gone silent, whose default route the next plan leaves out.
+    if (!warnings.empty()) {
+        resync();
     }
 }
 

@@ -2,8 +2,8 @@
 # D3: the app is on an internal network without a gateway (eth0, attached first) and on an
 # external one (eth1, main's default route). The app connects out, a client reaches the
 # external address, and a peer reaches the internal address. Under srinit main's default
-# route stays as it was, and with --no-guess the internal network's table gets no default
-# route at all.
+# route stays as it was. The internal network's table keeps no default route: srinit's
+# guess (its first host) gets no reply and is withdrawn, and with --no-guess none is made.
 source "$(dirname "$0")/lib.sh"
 require_root
 
@@ -56,6 +56,16 @@ rules_wait "$app" -4 '^1001:.*from 198\.18\.3\.2 ' ||
 server_wait "$app" 80
 check_fetches "under srinit"
 check_same "D3 main table unchanged" "$main_before" "$(main_snapshot "$app")"
+# The guess check reads the neighbour entry 5 seconds after the probe.
+deadline=$((SECONDS + 15))
+until grep -q 'eth0: no reply' "$SRINIT_LOG" || ((SECONDS > deadline)); do
+    sleep 0.2
+done
+sleep 0.2
+check_no_line "D3 guessed default withdrawn for the internal network" '^default' \
+    ip -n "$app" route show table "$internal_table"
+check_line "D3 withdrawal names the internal network" 'warn.*eth0.*--gateway' cat "$SRINIT_LOG"
+check_fetches "after the withdrawal"
 srinit_stop
 check_status "D3 srinit exits with the child's status" 143 $?
 srinit_objects_flush "$app"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checked guesses: srinit takes the first host of a subnet as its gateway when nothing
-# better is known. Once the child runs, it makes the kernel resolve that neighbour and
-# warns when the guessed gateway does not reply. An interface whose guessed gateway replies
-# gets no warning.
+# better is known. Once the child runs, it makes the kernel resolve that neighbour, and when
+# the guessed gateway does not reply it warns and withdraws that default route, so that no
+# default is made up for a network without a gateway. An interface whose guessed gateway
+# replies gets no warning and keeps its default.
 source "$(dirname "$0")/lib.sh"
 require_root
 require_srinit
@@ -32,8 +33,14 @@ check_no_line "guess check: no warning for an answering gateway" 'warning: eth0'
     cat "$SRINIT_LOG"
 check_line "guess check: answered guess installed" 'default via 198.18.10.1 dev eth0' \
     ip -n "$app" route show table all
-check_line "guess check: silent guess installed anyway" 'default via 198.18.11.1 dev eth1' \
+check_line "guess check: warning says the default is withdrawn" \
+    'eth1: no reply .* so that default route is withdrawn' cat "$SRINIT_LOG"
+# The withdrawal follows the warning in the same loop turn; give the kernel a moment.
+sleep 0.2
+check_no_line "guess check: silent guess withdrawn" 'default via 198.18.11.1' \
     ip -n "$app" route show table all
+check_line "guess check: interface without gateway still has its rule" \
+    'from 198\.18\.11\.2 lookup' ip -n "$app" rule show
 srinit_stop
 check_status "guess check: srinit exits with the child's status" 143 $?
 finish

@@ -187,6 +187,19 @@ TEST_SUITE("gateway") {
         CHECK(gateway.source == GatewaySource::none);
     }
 
+    TEST_CASE("silent guess not guessed again") {
+        PlanOptions options;
+        options.silent_guesses = {{kEth1, ip("198.18.1.1")}};
+        CHECK(discover(single(), kEth1, AF_INET, options).source == GatewaySource::none);
+        CHECK(discover(single(), kEth1, AF_INET6, options).source == GatewaySource::first_host);
+
+        Topology topology = single();
+        topology.address(kEth1, "198.18.7.5/24");
+        Gateway gateway = discover(topology, kEth1, AF_INET, options);
+        CHECK(gateway.source == GatewaySource::first_host);
+        CHECK(gateway.address == ip("198.18.7.1"));
+    }
+
     TEST_CASE("no guess of the address itself") {
         Gateway gateway = discover(single("198.18.1.1/24"), kEth1, AF_INET);
         CHECK(gateway.source == GatewaySource::none);
