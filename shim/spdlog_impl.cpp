@@ -11,16 +11,13 @@
 #include <spdlog/details/registry-inl.h>
 #include <spdlog/logger-inl.h>
 #include <spdlog/pattern_formatter-inl.h>
-#include <spdlog/sinks/ansicolor_sink-inl.h>
 #include <spdlog/sinks/base_sink-inl.h>
 #include <spdlog/sinks/sink-inl.h>
-#include <spdlog/sinks/stdout_color_sinks-inl.h>
 #include <spdlog/sinks/stdout_sinks-inl.h>
 #include <spdlog/spdlog-inl.h>
 
-// The sink templates that srinit uses: stderr_sink_st in shim/log.cpp, and the colour sink
-// of the default logger that spdlog's registry creates before setup_logging replaces it.
+// The sink template that srinit uses: stderr_sink_st in shim/log.cpp. There is no default
+// logger (SPDLOG_DISABLE_DEFAULT_LOGGER in the Makefile), so nothing may log before
+// setup_logging.
 template class spdlog::sinks::stdout_sink_base<spdlog::details::console_nullmutex>;
 template class spdlog::sinks::stderr_sink<spdlog::details::console_nullmutex>;
-template class spdlog::sinks::ansicolor_sink<spdlog::details::console_mutex>;
-template class spdlog::sinks::ansicolor_stdout_sink<spdlog::details::console_mutex>;
