@@ -13,8 +13,8 @@ struct mnl_socket;
 namespace srinit {
 
 // How long a request waits for the kernel's reply before it fails. The kernel replies in
-// microseconds; the limit keeps a lost reply from blocking PID 1, and with it the child's start
-// and every signal, for ever.
+// microseconds. The limit is there so that a lost reply cannot block PID 1 for ever, and
+// with it the child's start and every signal.
 constexpr std::chrono::seconds kReplyTimeout{10};
 
 class Socket {
