@@ -181,7 +181,17 @@ bool GuessCheck::probe_new(Socket& socket, const Plan& plan) {
     return !m_unchecked.empty();
 }
 
-std::vector<std::string> GuessCheck::check(Socket& socket, bool& again) {
+bool GuessCheck::probe_silent(Socket& socket) {
+    m_reprobed.clear();
+    for (const auto& [key, interface] : m_silent) {
+        if (probe_neighbour(socket, interface.ifindex, interface.gateway))
+            m_reprobed.push_back(interface);
+    }
+    return !m_reprobed.empty() || !m_unchecked.empty();
+}
+
+std::vector<std::string> GuessCheck::check(Socket& socket, bool& again,
+                                           std::vector<std::string>& recovered) {
     std::vector<std::string> warnings;
     std::vector<InterfacePlan> resolving;
     for (const InterfacePlan& interface : m_unchecked) {
@@ -193,14 +203,34 @@ std::vector<std::string> GuessCheck::check(Socket& socket, bool& again) {
             continue;
         }
         const char* protocol = interface.family == AF_INET6 ? "neighbour solicitation" : "ARP";
-        m_silent.insert({interface.ifindex, interface.gateway});
+        m_silent.emplace(GuessKey{interface.ifindex, interface.gateway}, interface);
         warnings.push_back(interface.name + ": no reply to " + protocol +
                            " from the guessed gateway " + to_string(interface.gateway) +
                            " (first host of its subnet), so that default route is withdrawn");
     }
     m_unchecked = std::move(resolving);
+
+    // A silent guess counts as recovered only on a reply; still resolving or failed, it
+    // stays silent until the next network change probes it again.
+    for (const InterfacePlan& interface : m_reprobed) {
+        Result<NeighbourState> state = read_neighbour(socket, interface.ifindex, interface.gateway);
+        if (!state || *state != NeighbourState::answered)
+            continue;
+        m_silent.erase(GuessKey{interface.ifindex, interface.gateway});
+        recovered.push_back(interface.name + ": the guessed gateway " +
+                            to_string(interface.gateway) + " replies now, so its default "
+                            "route is restored");
+    }
+    m_reprobed.clear();
     again = !m_unchecked.empty();
     return warnings;
+}
+
+std::set<std::pair<uint32_t, IpAddress>> GuessCheck::silent() const {
+    std::set<GuessKey> keys;
+    for (const auto& [key, interface] : m_silent)
+        keys.insert(key);
+    return keys;
 }
 
 } // namespace srinit

@@ -1,7 +1,7 @@
 // Checked guesses: a gateway guessed as the first host of a prefix is probed with neighbour
 // resolution (ARP for IPv4, neighbour solicitation for IPv6), and its neighbour entry is read
 // a few seconds later. A guess without a reply is withdrawn, with a warning naming the
-// interface and the --gateway option.
+// interface and the --gateway option, and probed again after each later network change.
 #pragma once
 
 #include "netlink/plan.hpp"
@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,20 +51,28 @@ class GuessCheck {
     // kNeighbourCheckDelay.
     bool probe_new(Socket& socket, const Plan& plan);
 
-    // Reads the entries of the gateways probed since the last check(), adds each that sent
-    // no reply to silent() and returns a warning for it. Entries still resolving are checked
-    // again next time, and then true is returned through `again`.
-    std::vector<std::string> check(Socket& socket, bool& again);
+    // Probes the silent() guesses again, after a network change. Returns true when a check()
+    // is due in kNeighbourCheckDelay.
+    bool probe_silent(Socket& socket);
+
+    // Reads the entries of the gateways probed since the last check(). Each new guess that
+    // sent no reply joins silent() and gets a warning in the result. Each silent guess that
+    // replies now leaves it and gets an info line in `recovered`. Entries still resolving
+    // are checked again next time, and then true is returned through `again`.
+    std::vector<std::string> check(Socket& socket, bool& again,
+                                   std::vector<std::string>& recovered);
 
     // The guesses that sent no reply, as (ifindex, gateway), for PlanOptions::silent_guesses.
-    // A guess stays here while its interface exists: a gateway that starts to reply later
-    // is not guessed again, which --gateway avoids.
-    const std::set<std::pair<uint32_t, IpAddress>>& silent() const { return m_silent; }
+    // A guess leaves the set when a probe after a later network change gets a reply.
+    std::set<std::pair<uint32_t, IpAddress>> silent() const;
 
   private:
-    std::set<std::pair<uint32_t, IpAddress>> m_probed; // (ifindex, gateway) ever probed
-    std::set<std::pair<uint32_t, IpAddress>> m_silent;
+    using GuessKey = std::pair<uint32_t, IpAddress>; // (ifindex, gateway)
+
+    std::set<GuessKey> m_probed; // ever probed
+    std::map<GuessKey, InterfacePlan> m_silent;
     std::vector<InterfacePlan> m_unchecked;
+    std::vector<InterfacePlan> m_reprobed; // silent guesses probed again
 };
 
 } // namespace srinit

@@ -137,6 +137,10 @@ void Routing::State::resync_after_events() {
         events_lost = false;
     }
     resync();
+    // A change in the network may have brought a silent guessed gateway back.
+    if (guess_timer && socket && guesses.probe_silent(*socket)) {
+        guess_timer->notify();
+    }
 }
 
 void Routing::State::probe_guesses(const Plan& plan) {
@@ -172,15 +176,19 @@ void Routing::State::delay_first_probes(EventLoop& loop) {
 
 void Routing::State::check_guesses() {
     bool again = false;
-    std::vector<std::string> warnings = guesses.check(*socket, again);
+    std::vector<std::string> recovered;
+    std::vector<std::string> warnings = guesses.check(*socket, again, recovered);
     for (const std::string& warning : warnings) {
         spdlog::warn("{}", warning);
+    }
+    for (const std::string& line : recovered) {
+        spdlog::info("{}", line);
     }
     if (again) {
         guess_timer->notify();
     }
-    // Each warning is a guess gone silent, whose default route the next plan leaves out.
-    if (!warnings.empty()) {
+    // A guess gone silent leaves the next plan, and one that replies again comes back.
+    if (!warnings.empty() || !recovered.empty()) {
         resync();
     }
 }

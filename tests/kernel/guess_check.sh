@@ -3,7 +3,8 @@
 # better is known. Once the child runs, it makes the kernel resolve that neighbour, and when
 # the guessed gateway does not reply it warns and withdraws that default route, so that no
 # default is made up for a network without a gateway. An interface whose guessed gateway
-# replies gets no warning and keeps its default.
+# replies gets no warning and keeps its default, and a withdrawn guess that replies after a
+# later network change gets its default back.
 source "$(dirname "$0")/lib.sh"
 require_root
 require_srinit
@@ -41,6 +42,20 @@ check_no_line "guess check: silent guess withdrawn" 'default via 198.18.11.1' \
     ip -n "$app" route show table all
 check_line "guess check: interface without gateway still has its rule" \
     'from 198\.18\.11\.2 lookup' ip -n "$app" rule show
+
+# The gateway appears, and a later change in the app's network (a second address) makes
+# srinit probe the silent guess again: it replies, and the default route comes back.
+addr_add "$lan" lan1 198.18.11.1/24
+addr_add "$app" eth1 198.18.11.3/24
+deadline=$((SECONDS + 15))
+until ip -n "$app" route show table all | grep -q 'default via 198.18.11.1' ||
+    ((SECONDS > deadline)); do
+    sleep 0.2
+done
+check_line "guess check: guess restored once it replies" 'default via 198.18.11.1 dev eth1' \
+    ip -n "$app" route show table all
+check_line "guess check: restoration logged" 'info: eth1: the guessed gateway 198.18.11.1 replies now' \
+    cat "$SRINIT_LOG"
 srinit_stop
 check_status "guess check: srinit exits with the child's status" 143 $?
 finish
