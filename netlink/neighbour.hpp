@@ -42,7 +42,8 @@ Result<int> probe_neighbour(Socket& socket, uint32_t ifindex, const IpAddress& g
 // table; a missing entry reads as failed.
 Result<NeighbourState> read_neighbour(Socket& socket, uint32_t ifindex, const IpAddress& gateway);
 
-// The guessed gateways of successive plans, each probed once and checked once.
+// The guessed gateways of successive plans. Each is probed and checked once, and a silent
+// one again after each network change until it replies.
 class GuessCheck {
   public:
     // Probes every first-host gateway of `plan` not probed before for the same interface.

@@ -61,11 +61,11 @@ Result<Socket> Socket::open(uint32_t groups) {
 void Socket::discard_pending() {
     char datagram[256];
     for (;;) {
-        // MSG_TRUNC drops the rest of a datagram longer than the buffer.
+        // A datagram longer than the buffer is dropped whole; only its start is read.
         ssize_t length = ::recv(fd(), datagram, sizeof datagram, MSG_DONTWAIT | MSG_TRUNC);
         if (length >= 0 || errno == EINTR || errno == ENOBUFS)
             continue;
-        return; // EAGAIN: the queue is empty
+        return; // EAGAIN when the queue is empty; any other error ends the loop too
     }
 }
 

@@ -12,9 +12,9 @@ struct mnl_socket;
 
 namespace srinit {
 
-// How long a request waits for the kernel's reply before it fails. The kernel replies in
-// microseconds. The limit is there so that a lost reply cannot block PID 1 for ever, and
-// with it the child's start and every signal.
+// Receive timeout (SO_RCVTIMEO) of a request socket. The kernel replies in microseconds, and
+// the timeout turns a lost reply into an error instead of blocking PID 1, with the child's
+// start and every signal behind it.
 constexpr std::chrono::seconds kReplyTimeout{10};
 
 class Socket {

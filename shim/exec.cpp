@@ -125,7 +125,7 @@ std::optional<std::string> explain_child_exit(const std::vector<std::string>& co
         }
         std::string head = read_head(path);
         std::string line = head.substr(0, head.find('\n'));
-        if (line.compare(0, 2, "#!") != 0 || line.empty() || line.back() != '\r') {
+        if (line.compare(0, 2, "#!") != 0 || line.back() != '\r') {
             return std::nullopt;
         }
         return "the child exited with 127, and \"" + path + "\" has CRLF (Windows) line "

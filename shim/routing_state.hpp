@@ -85,11 +85,11 @@ struct Routing::State {
     std::optional<Debouncer> debouncer;  // coalesces a burst of events into one resync
     std::optional<Debouncer> guess_timer; // reads the neighbour entries of guessed gateways
     GuessCheck guesses;
-    // Probing a guessed gateway costs a netlink round trip, so the probes of the first
-    // resync wait in `unprobed` until kFirstProbeDelay after the child has started.
+    // Probes planned before kFirstProbeDelay after the child's start wait in `unprobed`, so
+    // that the kernel's neighbour resolution does not compete with the child's start.
     bool child_started = false;
     std::optional<Plan> unprobed;
-    std::optional<Debouncer> probe_delay;
+    std::optional<Debouncer> probe_delay; // fires kFirstProbeDelay after the child's start
     uint64_t overflows = 0;   // ENOBUFS on the event socket since start
     bool events_lost = false; // an overflow since the last resync
     std::chrono::steady_clock::time_point last_loss_warning;

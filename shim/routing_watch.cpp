@@ -147,8 +147,8 @@ void Routing::State::probe_guesses(const Plan& plan) {
     if (!guess_timer) {
         return;
     }
-    // Until kFirstProbeDelay after the child's start, the latest plan's probes wait; the
-    // resync that follows the subscription comes earlier than that.
+    // Until kFirstProbeDelay after the child's start, the latest plan's probes wait. The
+    // resync that follows the event subscription comes earlier than that.
     if (!child_started || (probe_delay && probe_delay->pending())) {
         unprobed.emplace();
         unprobed->interfaces = plan.interfaces;
